@@ -1,0 +1,39 @@
+package org.leancx.common;
+
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/** Opens the one SparkSession of a leancx process, with Delta configured at the first getOrCreate. */
+public final class SparkSessions {
+  private SparkSessions() {}
+
+  /**
+   * Opens (or returns) the session. When spark-submit (or a platform) already set {@code spark.master}, that master
+   * wins; otherwise the configured local master is used.
+   */
+  public static SparkSession open(SparkSettings settings, String warehouseDir) {
+    SparkConf submitted = new SparkConf(true);
+    SparkSession.Builder builder =
+        SparkSession.builder()
+            .appName(settings.appName())
+            .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+            .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+            .config("spark.sql.catalogImplementation", "in-memory")
+            .config("spark.sql.warehouse.dir", warehouseDir)
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.sql.shuffle.partitions", String.valueOf(settings.shufflePartitions()))
+            .config("spark.ui.enabled", String.valueOf(settings.uiEnabled()))
+            .config("spark.ui.showConsoleProgress", "false")
+            // Small tables: loading a Delta snapshot with the default 50 partitions costs seconds for nothing.
+            .config("spark.databricks.delta.snapshotPartitions", "2")
+            .config("spark.databricks.delta.schema.autoMerge.enabled", "false");
+    if (!submitted.contains("spark.master")) {
+      builder.master(settings.master());
+    }
+    for (Map.Entry<String, String> e : settings.extra().entrySet()) {
+      builder.config(e.getKey(), e.getValue());
+    }
+    return builder.getOrCreate();
+  }
+}

@@ -1,0 +1,106 @@
+package org.leancx.ingest;
+
+import static org.apache.spark.sql.types.DataTypes.DateType;
+import static org.apache.spark.sql.types.DataTypes.LongType;
+import static org.apache.spark.sql.types.DataTypes.StringType;
+import static org.apache.spark.sql.types.DataTypes.TimestampType;
+import static org.leancx.common.TableContract.optional;
+import static org.leancx.common.TableContract.required;
+
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.types.DataTypes;
+import org.leancx.common.TableContract;
+
+/** The canonical input tables that every source is mapped onto, and the quarantine of rejected rows. */
+public final class CanonicalTables {
+  private CanonicalTables() {}
+
+  /** {@code contacts}: one row per customer contact on any channel. */
+  public static final TableContract CONTACTS =
+      new TableContract(
+          "contacts",
+          1,
+          "One row per customer contact (contact_id) on any channel, mapped from a raw export by conf/sources/*.conf."
+              + " Rows of one source are replaced as a whole on re-ingest.",
+          TableContract.schema(
+              required("contact_id", StringType, "Contact id from the source; unique"),
+              required("customer_key", StringType,
+                  "Pseudonymised customer: hex HMAC-SHA-256 of the raw customer id under the privacy key (first 32"
+                      + " hex digits). Raw ids never reach this table"),
+              required("channel", StringType, "Channel, lower case after the source's value map: phone, chat, email,"
+                  + " web, bot, branch, letter, ..."),
+              required("direction", StringType, "INBOUND or OUTBOUND (INBOUND when the source has no direction)"),
+              required("started_at", TimestampType, "When the contact started (UTC)"),
+              optional("ended_at", TimestampType, "When the contact ended (UTC); null when the source has none"),
+              optional("handle_seconds", LongType, "Handle (touch) time in seconds: from the source, else"
+                  + " ended_at - started_at"),
+              optional("wait_seconds", LongType, "Queue wait before the contact was answered, in seconds"),
+              optional("reason", StringType, "Contact reason as coded by the source (the customer's need)"),
+              optional("outcome", StringType, "Outcome or disposition, lower case after the value map, e.g."
+                  + " resolved, transferred, callback"),
+              optional("team", StringType, "Queue or team that handled the contact"),
+              optional("agent_key", StringType, "Agent id as given by the source"),
+              optional("case_id", StringType, "Back-office case the contact belongs to, if any"),
+              optional("automation_flow", StringType, "Bot or IVR flow that routed the contact, if any"),
+              optional("attributes", DataTypes.createMapType(StringType, StringType, true),
+                  "Extra condition attributes kept by the source mapping (ingest.keep), name to value"),
+              required("contact_date", DateType, "UTC date of started_at"),
+              required("source", StringType, "Name of the source mapping (conf/sources/<source>.conf)"),
+              required("source_file", StringType, "File the row came from"),
+              required("source_record", LongType, "1-based record number in that file (header excluded)")),
+          List.of(),
+          List.of("contact_id"),
+          Map.of(
+              "ended_not_before_started", "ended_at IS NULL OR ended_at >= started_at",
+              "handle_seconds_not_negative", "handle_seconds IS NULL OR handle_seconds >= 0",
+              "direction_known", "direction IN ('INBOUND', 'OUTBOUND')"));
+
+  /** {@code case_events}: one row per back-office event. */
+  public static final TableContract CASE_EVENTS =
+      new TableContract(
+          "case_events",
+          1,
+          "One row per back-office case event (event_id), mapped from a raw event log by conf/sources/*.conf. Rows"
+              + " of one source are replaced as a whole on re-ingest.",
+          TableContract.schema(
+              required("event_id", StringType, "Event id from the source, else source:file:record"),
+              required("case_id", StringType, "Case the event belongs to"),
+              optional("customer_key", StringType, "Pseudonymised customer (HMAC-SHA-256, as in contacts), when the"
+                  + " source has one"),
+              required("activity", StringType, "Activity name as given by the source"),
+              required("occurred_at", TimestampType, "When the event happened (UTC)"),
+              optional("lifecycle", StringType, "start or complete, lower case; null when the source has none"),
+              optional("resource", StringType, "Resource (person or system) that did the activity"),
+              optional("team", StringType, "Team or group that did the activity"),
+              optional("attributes", DataTypes.createMapType(StringType, StringType, true),
+                  "Extra attributes kept by the source mapping (ingest.keep), name to value"),
+              required("event_date", DateType, "UTC date of occurred_at"),
+              required("source", StringType, "Name of the source mapping"),
+              required("source_file", StringType, "File the row came from"),
+              required("source_record", LongType, "1-based record number in that file (header excluded)")),
+          List.of(),
+          List.of("event_id"),
+          Map.of());
+
+  /** {@code quarantine}: one row per rejected input record. */
+  public static final TableContract QUARANTINE =
+      new TableContract(
+          "quarantine",
+          1,
+          "One row per rejected input record (source, source_file, source_record), with the reason. Input rows ="
+              + " accepted + quarantined + exact duplicates, per ingest run (see pipeline_runs.counts).",
+          TableContract.schema(
+              required("source", StringType, "Name of the source mapping"),
+              required("target", StringType, "contacts or case_events"),
+              required("source_file", StringType, "File the record came from"),
+              required("source_record", LongType, "1-based record number in that file (header excluded)"),
+              required("reason_code", StringType, "Why it was rejected, e.g. MISSING_REQUIRED, BAD_TIMESTAMP,"
+                  + " ENDED_BEFORE_STARTED, IMPLAUSIBLE_DATE, MALFORMED_RECORD, DUPLICATE_ID_CONFLICT"),
+              required("message", StringType, "Readable message naming the file, the record, the column and the"
+                  + " value"),
+              optional("raw_record", StringType, "The raw record as read, separator-joined (customer ids masked)")),
+          List.of(),
+          List.of("source", "source_file", "source_record"),
+          Map.of());
+}

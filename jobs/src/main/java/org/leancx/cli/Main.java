@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     description = "Lean customer-experience analytics on Spark and Delta Lake.",
     subcommands = {
       RunsCommand.class,
+      TablesCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       RunsCommand.class,
       TablesCommand.class,
+      FailureDemandCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

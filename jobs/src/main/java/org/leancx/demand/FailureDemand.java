@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 import static org.leancx.demand.Recontacts.CONTACT_DATE;
@@ -16,6 +17,7 @@ import static org.leancx.demand.Recontacts.IS_TRANSFER;
 import static org.leancx.demand.Recontacts.STARTED_AT;
 
 import io.delta.tables.DeltaTable;
+import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -148,6 +150,19 @@ public final class FailureDemand {
     }
 
     LocalDate rewrittenFrom = slice.from() == null ? null : slice.from().minusDays(rules.lookBackDays());
+    if (slice.from() != null && hadTable) {
+      // A contact PENDING at the previous as-of time may be resolved by now: re-tag from the oldest one.
+      Date oldestPending =
+          warehouse
+              .read(DemandTables.CONTACT_DEMAND)
+              .where(col(FCR_STATUS).equalTo(Recontacts.PENDING).and(col(CONTACT_DATE).lt(lit(rewrittenFrom))))
+              .agg(min(CONTACT_DATE))
+              .first()
+              .getDate(0);
+      if (oldestPending != null) {
+        rewrittenFrom = oldestPending.toLocalDate();
+      }
+    }
     Dataset<Row> context;
     if (slice.from() != null && hadTable) {
       context =
@@ -184,22 +199,38 @@ public final class FailureDemand {
             warehouse.replaceWhere(DemandTables.CONTACT_DEMAND, tagged, range, run.id());
           }
         });
+    String dailyRange = range;
     if (slice.from() != null) {
-      // A customer who became a service account in this slice leaves the older slices too.
-      Step.run(spark, JOB, "removing service accounts from older dates", () -> deleteExcluded(warehouse, run.id()));
+      // A customer who became a service account in this slice leaves the older dates too, and so do their KPIs.
+      Date oldestExcluded =
+          warehouse
+              .read(DemandTables.CONTACT_DEMAND)
+              .join(excluded, CUSTOMER_KEY, "left_semi")
+              .agg(min(CONTACT_DATE))
+              .first()
+              .getDate(0);
+      if (oldestExcluded != null) {
+        Step.run(spark, JOB, "removing service accounts from older dates", () -> deleteExcluded(warehouse, run.id()));
+        if (oldestExcluded.toLocalDate().isBefore(rewrittenFrom)) {
+          dailyRange = range(oldestExcluded.toLocalDate(), slice.to());
+        }
+      }
     }
 
     Dataset<Row> written = warehouse.read(DemandTables.CONTACT_DEMAND);
     Dataset<Row> slab = range == null ? written : written.where(range);
+    String dailyCondition = dailyRange;
+    Dataset<Row> dailyInput = dailyRange == null ? written : written.where(dailyRange);
     Step.run(
         spark,
         JOB,
         "demand_daily",
         () -> {
-          if (range == null) {
-            warehouse.replaceAll(DemandTables.DEMAND_DAILY, DemandAggregates.daily(slab), run.id());
+          if (dailyCondition == null) {
+            warehouse.replaceAll(DemandTables.DEMAND_DAILY, DemandAggregates.daily(dailyInput), run.id());
           } else {
-            warehouse.replaceWhere(DemandTables.DEMAND_DAILY, DemandAggregates.daily(slab), range, run.id());
+            warehouse.replaceWhere(
+                DemandTables.DEMAND_DAILY, DemandAggregates.daily(dailyInput), dailyCondition, run.id());
           }
         });
     Step.run(

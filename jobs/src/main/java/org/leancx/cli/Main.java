@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       RunsCommand.class,
       TablesCommand.class,
+      SqlCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -14,6 +14,8 @@ public final class Contracts {
         CanonicalTables.CONTACTS,
         CanonicalTables.CASE_EVENTS,
         CanonicalTables.QUARANTINE,
+        org.leancx.conditions.ConditionTables.ROOT_CONDITIONS,
+        org.leancx.conditions.ConditionTables.FAILURE_COST_DAILY,
         RunLog.PIPELINE_RUNS);
   }
 }

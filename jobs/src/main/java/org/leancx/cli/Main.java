@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     description = "Lean customer-experience analytics on Spark and Delta Lake.",
     subcommands = {
       RunsCommand.class,
+      RootConditionsCommand.class,
       TablesCommand.class,
       SqlCommand.class,
       CommandLine.HelpCommand.class

@@ -1,0 +1,164 @@
+package org.leancx.conditions;
+
+import static org.apache.spark.sql.functions.*;
+import static org.apache.spark.sql.types.DataTypes.BooleanType;
+import static org.apache.spark.sql.types.DataTypes.DateType;
+import static org.apache.spark.sql.types.DataTypes.IntegerType;
+import static org.apache.spark.sql.types.DataTypes.StringType;
+import static org.apache.spark.sql.types.DataTypes.TimestampType;
+import static org.leancx.common.TableContract.optional;
+import static org.leancx.common.TableContract.required;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.leancx.common.Settings;
+import org.leancx.common.TableContract;
+import org.leancx.common.Warehouse;
+import org.leancx.demand.Taxonomy;
+import org.leancx.ingest.CanonicalTables;
+
+/**
+ * The touches of the failure-demand outcome: the first contact of every chain in {@code contact_demand}, FAILED
+ * when a recontact followed it (fcr_status REPEATED) and RESOLVED when none did (RESOLVED_FIRST_TIME), joined with
+ * its canonical contact and the taxonomy's need family. PENDING contacts are left out.
+ *
+ * @param taxonomy the reason taxonomy file (demand.taxonomy)
+ * @param transferOutcomes outcomes that mean a hand-off (demand.recontact.transfer-outcomes), lower case
+ */
+public record FailureDemandTouches(Path taxonomy, List<String> transferOutcomes) implements TouchSource {
+
+  /**
+   * The columns of {@code contact_demand} this job relies on: a read-side view of the failure-demand job's contract
+   * (it is declared, with every column, by that job; this declaration only names the table and what is read).
+   */
+  public static final TableContract CONTACT_DEMAND_INPUT =
+      new TableContract(
+          "contact_demand",
+          1,
+          "One row per contact (read by root-conditions; written by failure-demand).",
+          TableContract.schema(
+              required("contact_id", StringType, "Contact id"),
+              required("customer_key", StringType, "Pseudonymised customer"),
+              required("started_at", TimestampType, "Start (UTC)"),
+              required("contact_date", DateType, "UTC date of started_at"),
+              required("channel", StringType, "Channel"),
+              optional("reason", StringType, "Reason"),
+              optional("need_key", StringType, "Need key"),
+              optional("demand_class", StringType, "VALUE, FAILURE or UNCLASSIFIED"),
+              optional("failure_subtype", StringType, "Failure subtype"),
+              required("is_recontact", BooleanType, "Whether a recontact"),
+              required("chain_id", StringType, "Chain id"),
+              required("chain_position", IntegerType, "1 for the first contact of the chain"),
+              required("fcr_status", StringType, "RESOLVED_FIRST_TIME, REPEATED or PENDING")),
+          List.of(),
+          List.of("contact_id"),
+          Map.of());
+
+  public static final String REPEATED = "REPEATED";
+  public static final String RESOLVED_FIRST_TIME = "RESOLVED_FIRST_TIME";
+
+  public FailureDemandTouches {
+    transferOutcomes = transferOutcomes.stream().map(s -> s.toLowerCase(Locale.ROOT)).toList();
+  }
+
+  static FailureDemandTouches from(Settings settings) {
+    return new FailureDemandTouches(
+        Path.of(settings.path("demand.taxonomy")),
+        settings.config().getStringList("demand.recontact.transfer-outcomes"));
+  }
+
+  @Override
+  public List<TableContract> inputs() {
+    return List.of(CONTACT_DEMAND_INPUT, CanonicalTables.CONTACTS);
+  }
+
+  @Override
+  public Dataset<Row> touches(Warehouse warehouse, ConditionSettings settings) {
+    return touches(
+        warehouse.read(CONTACT_DEMAND_INPUT),
+        warehouse.read(CanonicalTables.CONTACTS),
+        Taxonomy.read(taxonomy).toDataFrame(warehouse.spark()),
+        transferOutcomes,
+        settings);
+  }
+
+  /**
+   * The touches: first contacts of chains that are REPEATED (failed) or RESOLVED_FIRST_TIME (resolved), with the
+   * contact's team, automation flow, handle and wait seconds, hand-off flag and attributes map, the reason's need
+   * family, and the failure's cost: the cost of the chain's repeat contacts (channel cost + handle hours x
+   * handle-hour cost each).
+   */
+  public static Dataset<Row> touches(
+      Dataset<Row> contactDemand,
+      Dataset<Row> contacts,
+      Dataset<Row> taxonomy,
+      List<String> transferOutcomes,
+      ConditionSettings settings) {
+    Dataset<Row> contact =
+        contacts.select(
+            col("contact_id"),
+            col("team"),
+            col("automation_flow"),
+            col(Touches.HANDLE_SECONDS),
+            col(Touches.WAIT_SECONDS),
+            col("outcome"),
+            col(Touches.ATTRIBUTES));
+    // The taxonomy's reason column would clash with the contact's: rename before the join.
+    Dataset<Row> joined =
+        contactDemand
+            .select("contact_id", "started_at", "contact_date", "channel", "reason", "chain_id", "chain_position",
+                "fcr_status")
+            .join(contact, "contact_id")
+            .join(
+                broadcast(taxonomy.select(col("reason").as("tx_reason"), col("need_family"))),
+                col("reason").equalTo(col("tx_reason")),
+                "left")
+            .drop("tx_reason");
+    Column contactCost =
+        coalesce(try_element_at(costMap(settings), lower(col("channel"))), lit(settings.defaultChannelCost()))
+            .plus(coalesce(col(Touches.HANDLE_SECONDS), lit(0L)).divide(3600.0).multiply(settings.handleHourCost()));
+    Dataset<Row> repeats =
+        joined
+            .where(col("chain_position").gt(1))
+            .groupBy("chain_id")
+            .agg(count(lit(1)).as("_repeats"), sum(contactCost).as("_repeat_cost"));
+    Column failed = col("fcr_status").equalTo(lit(REPEATED));
+    Column handoff =
+        when(col("outcome").isNull(), lit(null).cast(BooleanType))
+            .otherwise(lower(col("outcome")).isin(transferOutcomes.toArray()));
+    return joined
+        .where(col("chain_position").equalTo(1).and(col("fcr_status").isin(REPEATED, RESOLVED_FIRST_TIME)))
+        .join(repeats, "chain_id", "left")
+        .select(
+            col("contact_id").as(Touches.TOUCH_ID),
+            col("contact_date").as(Touches.PERIOD_DATE),
+            failed.as(Touches.FAILED),
+            when(failed, coalesce(col("_repeat_cost"), lit(0.0))).otherwise(lit(0.0)).as(Touches.FAILURE_COST),
+            when(failed, coalesce(col("_repeats"), lit(0L))).otherwise(lit(0L)).as(Touches.FAILURE_CONTACTS),
+            col(Touches.STARTED_AT),
+            col(Touches.HANDLE_SECONDS),
+            col(Touches.WAIT_SECONDS),
+            handoff.as(Touches.HANDOFF),
+            col("channel"),
+            col("need_family"),
+            col("reason"),
+            col("team"),
+            col("automation_flow"),
+            col(Touches.ATTRIBUTES));
+  }
+
+  private static Column costMap(ConditionSettings settings) {
+    List<Column> kv = new ArrayList<>();
+    settings.channelCost().forEach((k, v) -> {
+      kv.add(lit(k));
+      kv.add(lit(v));
+    });
+    return kv.isEmpty() ? map().cast("map<string,double>") : map(kv.toArray(Column[]::new));
+  }
+}

@@ -14,6 +14,11 @@ public final class Contracts {
         CanonicalTables.CONTACTS,
         CanonicalTables.CASE_EVENTS,
         CanonicalTables.QUARANTINE,
+        org.leancx.demand.DemandTables.CONTACT_DEMAND,
+        org.leancx.demand.DemandTables.RECONTACT_CHAINS,
+        org.leancx.demand.DemandTables.DEMAND_DAILY,
+        org.leancx.demand.DemandTables.EXCLUDED_CUSTOMERS,
+        org.leancx.demand.DemandTables.UNCLASSIFIED_REASONS,
         org.leancx.conditions.ConditionTables.ROOT_CONDITIONS,
         org.leancx.conditions.ConditionTables.FAILURE_COST_DAILY,
         RunLog.PIPELINE_RUNS);

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       RootConditionsCommand.class,
       TablesCommand.class,
       SqlCommand.class,
+      FailureDemandCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

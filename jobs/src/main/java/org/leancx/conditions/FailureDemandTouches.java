@@ -2,24 +2,18 @@ package org.leancx.conditions;
 
 import static org.apache.spark.sql.functions.*;
 import static org.apache.spark.sql.types.DataTypes.BooleanType;
-import static org.apache.spark.sql.types.DataTypes.DateType;
-import static org.apache.spark.sql.types.DataTypes.IntegerType;
-import static org.apache.spark.sql.types.DataTypes.StringType;
-import static org.apache.spark.sql.types.DataTypes.TimestampType;
-import static org.leancx.common.TableContract.optional;
-import static org.leancx.common.TableContract.required;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.leancx.common.Settings;
 import org.leancx.common.TableContract;
 import org.leancx.common.Warehouse;
+import org.leancx.demand.DemandTables;
 import org.leancx.demand.Taxonomy;
 import org.leancx.ingest.CanonicalTables;
 
@@ -33,32 +27,8 @@ import org.leancx.ingest.CanonicalTables;
  */
 public record FailureDemandTouches(Path taxonomy, List<String> transferOutcomes) implements TouchSource {
 
-  /**
-   * The columns of {@code contact_demand} this job relies on: a read-side view of the failure-demand job's contract
-   * (it is declared, with every column, by that job; this declaration only names the table and what is read).
-   */
-  public static final TableContract CONTACT_DEMAND_INPUT =
-      new TableContract(
-          "contact_demand",
-          1,
-          "One row per contact (read by root-conditions; written by failure-demand).",
-          TableContract.schema(
-              required("contact_id", StringType, "Contact id"),
-              required("customer_key", StringType, "Pseudonymised customer"),
-              required("started_at", TimestampType, "Start (UTC)"),
-              required("contact_date", DateType, "UTC date of started_at"),
-              required("channel", StringType, "Channel"),
-              optional("reason", StringType, "Reason"),
-              optional("need_key", StringType, "Need key"),
-              optional("demand_class", StringType, "VALUE, FAILURE or UNCLASSIFIED"),
-              optional("failure_subtype", StringType, "Failure subtype"),
-              required("is_recontact", BooleanType, "Whether a recontact"),
-              required("chain_id", StringType, "Chain id"),
-              required("chain_position", IntegerType, "1 for the first contact of the chain"),
-              required("fcr_status", StringType, "RESOLVED_FIRST_TIME, REPEATED or PENDING")),
-          List.of(),
-          List.of("contact_id"),
-          Map.of());
+  /** The input table, declared by the failure-demand job. */
+  public static final TableContract CONTACT_DEMAND = DemandTables.CONTACT_DEMAND;
 
   public static final String REPEATED = "REPEATED";
   public static final String RESOLVED_FIRST_TIME = "RESOLVED_FIRST_TIME";
@@ -75,13 +45,13 @@ public record FailureDemandTouches(Path taxonomy, List<String> transferOutcomes)
 
   @Override
   public List<TableContract> inputs() {
-    return List.of(CONTACT_DEMAND_INPUT, CanonicalTables.CONTACTS);
+    return List.of(CONTACT_DEMAND, CanonicalTables.CONTACTS);
   }
 
   @Override
   public Dataset<Row> touches(Warehouse warehouse, ConditionSettings settings) {
     return touches(
-        warehouse.read(CONTACT_DEMAND_INPUT),
+        warehouse.read(CONTACT_DEMAND),
         warehouse.read(CanonicalTables.CONTACTS),
         Taxonomy.read(taxonomy).toDataFrame(warehouse.spark()),
         transferOutcomes,

@@ -115,6 +115,22 @@ class RootConditionsTest extends SparkTestBase {
           .add("chain_id", DataTypes.StringType).add("chain_position", DataTypes.IntegerType)
           .add("fcr_status", DataTypes.StringType);
 
+  /** Fills the contact_demand columns this job does not read with valid values. */
+  private static Dataset<Row> asContactDemand(Dataset<Row> d) {
+    return d.withColumn("direction", lit("INBOUND"))
+        .withColumn("ended_at", lit(null).cast("timestamp"))
+        .withColumn("outcome", lit(null).cast("string"))
+        .withColumn("team", lit(null).cast("string"))
+        .withColumn("automation_flow", lit(null).cast("string"))
+        .withColumn("need_family", lit(null).cast("string"))
+        .withColumn("need_key", coalesce(col("need_key"), col("reason")))
+        .withColumn("decided_by", lit("test"))
+        .withColumn("is_transfer", lit(false))
+        .withColumn("prior_contact_id", when(col("is_recontact"), col("chain_id")))
+        .withColumn("gap_seconds", when(col("is_recontact"), lit(3600L)))
+        .withColumn("cost", lit(0.0));
+  }
+
   private static Object[] demand(String id, Instant at, String channel, String reason, boolean recontact,
       String chain, int position, String fcr) {
     return new Object[] {id, "c-" + chain, Timestamp.from(at), Date.valueOf(at.toString().substring(0, 10)), channel,
@@ -159,8 +175,8 @@ class RootConditionsTest extends SparkTestBase {
       contactRows.add(contact(pending, day2, "bot", reason, 300, "resolved"));
     }
     Warehouse w = warehouse("root-conditions-job");
-    w.replaceAll(FailureDemandTouches.CONTACT_DEMAND_INPUT,
-        rows(DEMAND, demandRows.toArray(Object[][]::new)), "test");
+    w.replaceAll(FailureDemandTouches.CONTACT_DEMAND,
+        asContactDemand(rows(DEMAND, demandRows.toArray(Object[][]::new))), "test");
     w.replaceAll(CanonicalTables.CONTACTS,
         rows(CanonicalTables.CONTACTS.schema(), contactRows.toArray(Object[][]::new)), "test");
     Settings settings = settings("warehouse.path=" + w.settings().path(), "conditions.min-support=0.05");

@@ -4,6 +4,7 @@ import java.util.List;
 import org.leancx.common.RunLog;
 import org.leancx.common.TableContract;
 import org.leancx.ingest.CanonicalTables;
+import org.leancx.journeys.JourneyTables;
 
 /** Every table leancx writes, in data-flow order: for registration by name, `leancx tables` and docs/tables.md. */
 public final class Contracts {
@@ -14,6 +15,10 @@ public final class Contracts {
         CanonicalTables.CONTACTS,
         CanonicalTables.CASE_EVENTS,
         CanonicalTables.QUARANTINE,
+        JourneyTables.JOURNEYS,
+        JourneyTables.JOURNEY_STEPS,
+        JourneyTables.FLOW_DAILY,
+        JourneyTables.JOURNEY_SLO,
         RunLog.PIPELINE_RUNS);
   }
 }

@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     description = "Lean customer-experience analytics on Spark and Delta Lake.",
     subcommands = {
       RunsCommand.class,
+      JourneysCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -12,6 +12,9 @@ import picocli.CommandLine.Command;
     description = "Lean customer-experience analytics on Spark and Delta Lake.",
     subcommands = {
       RunsCommand.class,
+      TablesCommand.class,
+      SqlCommand.class,
+      FailureDemandCommand.class,
       JourneysCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -9,7 +9,6 @@ import static org.apache.spark.sql.functions.unix_seconds;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -20,6 +19,7 @@ import org.leancx.common.Settings;
 import org.leancx.common.Step;
 import org.leancx.common.TableContract;
 import org.leancx.common.Warehouse;
+import org.leancx.demand.DemandTables;
 import org.leancx.demand.Taxonomy;
 import org.leancx.ingest.CanonicalTables;
 import org.slf4j.Logger;
@@ -33,21 +33,6 @@ import org.slf4j.LoggerFactory;
 public final class Journeys {
   private static final Logger LOG = LoggerFactory.getLogger(Journeys.class);
   static final String JOB = "journeys";
-
-  /** contact_demand, read when present for need keys and repeats; only the columns used here are declared. */
-  static final TableContract CONTACT_DEMAND_INPUT =
-      new TableContract(
-          "contact_demand",
-          1,
-          "One row per contact with its need key and recontact flag (written by the failure-demand job)",
-          TableContract.schema(
-              TableContract.required("contact_id", org.apache.spark.sql.types.DataTypes.StringType, "Contact id"),
-              TableContract.optional("need_key", org.apache.spark.sql.types.DataTypes.StringType, "Need key"),
-              TableContract.optional("is_recontact", org.apache.spark.sql.types.DataTypes.BooleanType,
-                  "Recontact flag")),
-          List.of(),
-          List.of("contact_id"),
-          Map.of());
 
   private Journeys() {}
 
@@ -80,9 +65,9 @@ public final class Journeys {
           Dataset<Row> contacts = emptyOr(warehouse, CanonicalTables.CONTACTS, run);
           Dataset<Row> events = emptyOr(warehouse, CanonicalTables.CASE_EVENTS, run);
           Dataset<Row> demand = null;
-          if (warehouse.exists(CONTACT_DEMAND_INPUT)) {
-            demand = warehouse.read(CONTACT_DEMAND_INPUT);
-            run.input(CONTACT_DEMAND_INPUT);
+          if (warehouse.exists(DemandTables.CONTACT_DEMAND)) {
+            demand = warehouse.read(DemandTables.CONTACT_DEMAND);
+            run.input(DemandTables.CONTACT_DEMAND);
           }
           Taxonomy taxonomy = Taxonomy.read(java.nio.file.Path.of(settings.path("demand.taxonomy")));
           Result result = compute(warehouse, spark, config, contacts, events, demand, taxonomy, run.id());

@@ -85,8 +85,7 @@ class RealLogsTest extends JourneyFixtures {
             lit(log.file()).as("source"),
             lit(log.file()).as("source_file"),
             lit(0L).as("source_record"));
-    return spark.createDataFrame(events.rdd(), CanonicalTables.CASE_EVENTS.schema().asNullable())
-        .select(CanonicalTables.CASE_EVENTS.columnNames().stream().map(c -> col(c)).toArray(Column[]::new));
+    return events.select(CanonicalTables.CASE_EVENTS.columnNames().stream().map(c -> col(c)).toArray(Column[]::new));
   }
 
   void check(Log log, long expectedJourneys) throws IOException {

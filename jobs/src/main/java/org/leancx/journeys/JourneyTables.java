@@ -23,10 +23,10 @@ public final class JourneyTables {
   /** One bucket of the age profile of open journeys in flow_daily. */
   public static final StructType AGE_BUCKET =
       TableContract.schema(
-          required("bucket", StringType, "Label, e.g. 1d-3d (age above the lower bound, at most the upper)"),
-          required("min_age_seconds", LongType, "Lower bound of the age, exclusive"),
+          optional("bucket", StringType, "Label, e.g. 1d-3d (age above the lower bound, at most the upper)"),
+          optional("min_age_seconds", LongType, "Lower bound of the age, exclusive"),
           optional("max_age_seconds", LongType, "Upper bound of the age, inclusive; null for the last bucket"),
-          required("journeys", LongType, "Open journeys of that age at the end of the day"));
+          optional("journeys", LongType, "Open journeys of that age at the end of the day"));
 
   /** {@code journeys}: one row per journey. */
   public static final TableContract JOURNEYS =
@@ -62,7 +62,7 @@ public final class JourneyTables {
               required("wait_business_seconds", LongType, "Wait time in business seconds"),
               required("touchpoints", IntegerType, "Number of steps: contacts and case events"),
               required("contacts", IntegerType, "Number of customer contacts among the steps"),
-              required("channels", DataTypes.createArrayType(StringType, false), "Distinct contact channels, in order"
+              required("channels", DataTypes.createArrayType(StringType, true), "Distinct contact channels, in order"
                   + " of first use"),
               required("channel_switches", IntegerType, "Consecutive contacts on different channels"),
               required("hand_offs", IntegerType, "Consecutive steps (with a team) handled by different teams"),
@@ -139,7 +139,7 @@ public final class JourneyTables {
               optional("lead_time_p50_seconds", DoubleType, "Median lead time of that day's completions (exact)"),
               optional("lead_time_p85_seconds", DoubleType, "85th percentile of that day's completions (exact)"),
               optional("lead_time_p95_seconds", DoubleType, "95th percentile of that day's completions (exact)"),
-              required("wip_by_age", DataTypes.createArrayType(AGE_BUCKET, false),
+              required("wip_by_age", DataTypes.createArrayType(AGE_BUCKET, true),
                   "Open journeys at the end of the day by age bucket (journeys.flow.age-buckets); sums to wip")),
           List.of(),
           List.of("flow_date", "journey_type"),

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       TablesCommand.class,
       SqlCommand.class,
       FailureDemandCommand.class,
+      JourneysCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
     description = "Lean customer-experience analytics on Spark and Delta Lake.",
     subcommands = {
       RunsCommand.class,
+      TablesCommand.class,
+      SqlCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -24,8 +24,8 @@ import org.apache.spark.sql.types.StructType;
 public final class RunLog {
   private static final StructType TABLE_VERSION =
       TableContract.schema(
-          required("table_name", StringType, "Table name"),
-          required("version", LongType, "Delta version read or written; -1 when the table did not exist"),
+          optional("table_name", StringType, "Table name"),
+          optional("version", LongType, "Delta version read or written; -1 when the table did not exist"),
           optional("row_count", LongType, "Rows in the table at that version"));
 
   /** {@code pipeline_runs}: one row per job run. */
@@ -45,11 +45,11 @@ public final class RunLog {
               optional("error_message", StringType, "The error of a FAILED run"),
               required("config_hash", StringType, "SHA-256 prefix of the effective config (secrets masked)"),
               optional("arguments", StringType, "Job arguments, e.g. the source name or the date range"),
-              optional("inputs", DataTypes.createArrayType(TABLE_VERSION, false),
+              optional("inputs", DataTypes.createArrayType(TABLE_VERSION, true),
                   "Input tables with the Delta version read: reproduce the run with time travel"),
-              optional("outputs", DataTypes.createArrayType(TABLE_VERSION, false),
+              optional("outputs", DataTypes.createArrayType(TABLE_VERSION, true),
                   "Output tables with the Delta version written and their row count"),
-              optional("counts", DataTypes.createMapType(StringType, LongType, false),
+              optional("counts", DataTypes.createMapType(StringType, LongType, true),
                   "The run's result counts, e.g. input_rows, accepted, quarantined, duplicates")),
           List.of(),
           List.of("run_id"),

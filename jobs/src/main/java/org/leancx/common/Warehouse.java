@@ -67,10 +67,29 @@ public final class Warehouse {
   public void registerExisting(List<TableContract> contracts) {
     spark.sql("CREATE DATABASE IF NOT EXISTS " + settings.database());
     for (TableContract c : contracts) {
-      if (exists(c) && !spark.catalog().tableExists(qualifiedName(c))) {
-        spark.catalog().createTable(qualifiedName(c), location(c), "delta");
+      if (exists(c)) {
+        register(c);
       }
     }
+  }
+
+  /** Points the table's name at its location, replacing a registration that points elsewhere. */
+  private void register(TableContract contract) {
+    String name = qualifiedName(contract);
+    if (spark.catalog().tableExists(name)) {
+      String registered = spark.sql("DESCRIBE DETAIL " + name).first().getAs("location");
+      if (new Path(registered).toUri().getPath().equals(new Path(location(contract)).toUri().getPath())) {
+        return;
+      }
+      // An external table: dropping the name leaves the data where it is.
+      spark.sql("DROP TABLE " + name);
+    }
+    spark.catalog().createTable(name, location(contract), "delta");
+  }
+
+  /** The SQL identifier of the table's path, for statements that must address this exact table. */
+  private String pathIdentifier(TableContract contract) {
+    return "delta.`" + location(contract).replace("`", "``") + "`";
   }
 
   /** Creates the table from its contract when it does not exist, with its constraints, and registers its name. */
@@ -91,11 +110,9 @@ public final class Warehouse {
       builder.execute();
       LOG.info("Created table {} at {}", contract.name(), location);
     }
-    if (!spark.catalog().tableExists(qualifiedName(contract))) {
-      spark.catalog().createTable(qualifiedName(contract), location, "delta");
-    }
+    register(contract);
     Set<String> present =
-        Arrays.stream(spark.sql("SHOW TBLPROPERTIES " + qualifiedName(contract)).collectAsList().toArray(Row[]::new))
+        Arrays.stream(spark.sql("SHOW TBLPROPERTIES " + pathIdentifier(contract)).collectAsList().toArray(Row[]::new))
             .map(r -> r.getString(0))
             .filter(k -> k.startsWith("delta.constraints."))
             .map(k -> k.substring("delta.constraints.".length()))
@@ -104,7 +121,7 @@ public final class Warehouse {
       if (!present.contains(check.getKey().toLowerCase(java.util.Locale.ROOT))) {
         spark.sql(
             "ALTER TABLE "
-                + qualifiedName(contract)
+                + pathIdentifier(contract)
                 + " ADD CONSTRAINT "
                 + check.getKey()
                 + " CHECK ("

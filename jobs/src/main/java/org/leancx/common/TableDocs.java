@@ -1,0 +1,50 @@
+package org.leancx.common;
+
+import java.util.List;
+import org.apache.spark.sql.types.StructField;
+
+/** Renders the table contracts as Markdown: docs/tables.md is generated from them and a test keeps it current. */
+public final class TableDocs {
+  private TableDocs() {}
+
+  /** The whole document for the given contracts, in their order. */
+  public static String markdown(List<TableContract> contracts) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("# leancx tables\n\n")
+        .append("Generated from the table contracts in the code (`./leancx tables --docs docs/tables.md`); do not edit")
+        .append(" by hand: a test fails when this file is out of date.\n\n")
+        .append("Every table is a Delta table under the warehouse folder (`warehouse.path`, default `./warehouse`),")
+        .append(" registered as `<warehouse.database>.<name>` (default `leancx.<name>`). Times are UTC.\n\n");
+    for (TableContract c : contracts) {
+      sb.append("- [").append(c.name()).append("](#").append(c.name()).append(")\n");
+    }
+    for (TableContract c : contracts) {
+      sb.append("\n## ").append(c.name()).append("\n\n");
+      sb.append("**Grain:** ").append(c.grain()).append("\n\n");
+      sb.append("Contract version ").append(c.version());
+      sb.append(". Key: ").append(c.keyColumns().isEmpty() ? "none" : "`" + String.join("`, `", c.keyColumns()) + "`");
+      if (!c.partitionColumns().isEmpty()) {
+        sb.append(". Partitioned by `").append(String.join("`, `", c.partitionColumns())).append("`");
+      }
+      sb.append(".\n\n| column | type | null | meaning |\n|---|---|---|---|\n");
+      for (StructField f : c.schema().fields()) {
+        sb.append("| `")
+            .append(f.name())
+            .append("` | ")
+            .append(f.dataType().simpleString())
+            .append(" | ")
+            .append(f.nullable() ? "yes" : "no")
+            .append(" | ")
+            .append(f.getComment().isDefined() ? f.getComment().get().replace("|", "\\|") : "")
+            .append(" |\n");
+      }
+      if (!c.checks().isEmpty()) {
+        sb.append("\nConstraints:\n\n");
+        c.checks().entrySet().stream()
+            .sorted(java.util.Map.Entry.comparingByKey())
+            .forEach(e -> sb.append("- `").append(e.getKey()).append("`: `").append(e.getValue()).append("`\n"));
+      }
+    }
+    return sb.toString();
+  }
+}

@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
     version = "leancx 0.1.0",
     description = "Lean customer-experience analytics on Spark and Delta Lake.",
     subcommands = {
+      IngestCommand.class,
       RunsCommand.class,
       TablesCommand.class,
       SqlCommand.class,

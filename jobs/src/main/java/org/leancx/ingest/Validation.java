@@ -137,7 +137,8 @@ public final class Validation {
       required.add(0, target.idField());
     }
     for (String f : required) {
-      checks.add(new Check(col(f).isNull(), "MISSING_REQUIRED",
+      String asRead = target.timestampFields().contains(f) ? RAW_PREFIX + f : f;
+      checks.add(new Check(col(asRead).isNull(), "MISSING_REQUIRED",
           concat_ws("", where, lit(label(f, mapping) + " is empty" + origin + "; every row of " + target.tableName()
               + " needs one: fix the export or map another column to " + f))));
     }

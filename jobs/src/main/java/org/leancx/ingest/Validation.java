@@ -84,11 +84,13 @@ public final class Validation {
    *
    * @param earliest timestamps before this are implausible
    * @param latest timestamps after this (now plus the future tolerance) are implausible
+   * @param futureTolerance the tolerance, for messages (which must not depend on the time of the run)
    */
-  public record Plausibility(Instant earliest, Instant latest) {
+  public record Plausibility(Instant earliest, Instant latest, java.time.Duration futureTolerance) {
     public static Plausibility of(IngestSettings settings, Instant now) {
       return new Plausibility(
-          settings.earliestDate().atStartOfDay(ZoneOffset.UTC).toInstant(), now.plus(settings.futureTolerance()));
+          settings.earliestDate().atStartOfDay(ZoneOffset.UTC).toInstant(), now.plus(settings.futureTolerance()),
+          settings.futureTolerance());
     }
   }
 
@@ -164,6 +166,8 @@ public final class Validation {
     }
     Timestamp earliest = Timestamp.from(plausibility.earliest());
     Timestamp latest = Timestamp.from(plausibility.latest());
+    java.time.Duration t = plausibility.futureTolerance();
+    String tolerance = t.toSeconds() % 86_400 == 0 ? t.toDays() + " day(s)" : t.toMinutes() + " minute(s)";
     String earliestText = LocalDate.ofInstant(plausibility.earliest(), ZoneOffset.UTC).toString();
     for (String f : target.timestampFields()) {
       checks.add(new Check(col(f).lt(lit(earliest)), "IMPLAUSIBLE_DATE",
@@ -172,7 +176,7 @@ public final class Validation {
                   + "; fix the value, or the timestamp format if it was misread"))));
       checks.add(new Check(col(f).gt(lit(latest)), "IMPLAUSIBLE_DATE",
           concat_ws("", where, lit(label(f, mapping) + " "), shown(col(RAW_PREFIX + f)),
-              lit(" is after " + plausibility.latest() + " (now + ingest.future-tolerance)" + origin
+              lit(" is in the future, more than " + tolerance + " after the ingest run (ingest.future-tolerance)" + origin
                   + "; fix the value, or the time zone or format of the mapping if it was misread"))));
     }
     if (target == Target.CONTACTS) {

@@ -151,7 +151,7 @@ class IngestValidationTest extends SparkTestBase {
     assertThat(a.get(4L).<String>getAs("message"))
         .contains("end (ended_at) '2024-03-01 09:00:00' is before start (started_at) '2024-03-01 10:00:00'");
     assertThat(a.get(5L).<String>getAs("message")).contains("'1970-01-01 00:00:00' is before 1990-01-01");
-    assertThat(a.get(6L).<String>getAs("message")).contains("'2999-01-01 00:00:00' is after");
+    assertThat(a.get(6L).<String>getAs("message")).contains("'2999-01-01 00:00:00' is in the future, more than 2 day(s) after");
     assertThat(a.get(7L).<String>getAs("raw_record")).isEqualTo("c7,****,Phone,2024-03-01 10:00:00");
     assertThat(a.get(9L).<String>getAs("message")).contains("wait (wait_seconds) '-5' is not a number of seconds");
     assertThat(a.get(11L).<String>getAs("message"))

@@ -11,13 +11,15 @@ import picocli.CommandLine.Command;
     version = "leancx 0.1.0",
     description = "Lean customer-experience analytics on Spark and Delta Lake.",
     subcommands = {
+      DemoCommand.class,
       GenerateCommand.class,
-      RunsCommand.class,
+      IngestCommand.class,
+      FailureDemandCommand.class,
       RootConditionsCommand.class,
+      JourneysCommand.class,
       TablesCommand.class,
       SqlCommand.class,
-      FailureDemandCommand.class,
-      JourneysCommand.class,
+      RunsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -14,6 +14,8 @@ public final class Contracts {
         CanonicalTables.CONTACTS,
         CanonicalTables.CASE_EVENTS,
         CanonicalTables.QUARANTINE,
+        org.leancx.leadtime.LeadTimeTables.LEAD_TIME_FORECAST,
+        org.leancx.leadtime.LeadTimeTables.MODEL_EVALUATION,
         RunLog.PIPELINE_RUNS);
   }
 }

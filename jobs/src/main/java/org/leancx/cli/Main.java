@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       RunsCommand.class,
       TablesCommand.class,
       SqlCommand.class,
+      LeadTimeModelCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -11,12 +11,15 @@ import picocli.CommandLine.Command;
     version = "leancx 0.1.0",
     description = "Lean customer-experience analytics on Spark and Delta Lake.",
     subcommands = {
-      RunsCommand.class,
+      DemoCommand.class,
+      GenerateCommand.class,
+      IngestCommand.class,
+      FailureDemandCommand.class,
       RootConditionsCommand.class,
+      JourneysCommand.class,
       TablesCommand.class,
       SqlCommand.class,
-      FailureDemandCommand.class,
-      JourneysCommand.class,
+      RunsCommand.class,
       LeadTimeModelCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -21,6 +21,7 @@ import org.leancx.demand.FailureDemand;
 import org.leancx.generate.Generator;
 import org.leancx.ingest.IngestJob;
 import org.leancx.journeys.Journeys;
+import org.leancx.leadtime.LeadTimeForecast;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -37,6 +38,8 @@ import picocli.CommandLine.Option;
 final class DemoCommand implements Callable<Integer> {
   /** Where the demo keeps the fingerprints of its last run, inside the warehouse folder. */
   static final String FINGERPRINT_FILE = "_demo_fingerprints.properties";
+  /** The lead-time model version the demo trains and predicts with. */
+  static final String DEMO_MODEL_VERSION = "demo";
 
   @Mixin ConfigOptions config;
 
@@ -63,7 +66,10 @@ final class DemoCommand implements Callable<Integer> {
             new Stage("ingest case events", () -> IngestJob.run(w, s, "synthetic_case_events", raw + "/case_events")),
             new Stage("failure-demand", () -> FailureDemand.run(w, s, FailureDemand.Slice.full())),
             new Stage("root-conditions", () -> RootConditions.run(w, s, Outcome.FAILURE_DEMAND)),
-            new Stage("journeys", () -> Journeys.run(w, s, "demo")));
+            new Stage("journeys", () -> Journeys.run(w, s, "demo")),
+            // A fixed version name, so that a rerun replaces the demo model instead of adding one.
+            new Stage("lead-time-model train", () -> LeadTimeForecast.train(w, s, DEMO_MODEL_VERSION)),
+            new Stage("lead-time-model predict", () -> LeadTimeForecast.predict(w, s, DEMO_MODEL_VERSION)));
     for (int i = 0; i < stages.size(); i++) {
       Stage stage = stages.get(i);
       long t = System.nanoTime();

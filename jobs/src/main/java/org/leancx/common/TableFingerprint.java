@@ -1,6 +1,8 @@
 package org.leancx.common;
 
+import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.map_entries;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
@@ -12,6 +14,7 @@ import java.util.Arrays;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.MapType;
 
 /**
  * An order-independent fingerprint of a table's content (row count and the sum of per-row hashes), to show that a
@@ -21,7 +24,13 @@ public record TableFingerprint(long rows, long hashSum) {
 
   /** Fingerprints every column of {@code data}; equal content in any row order gives an equal fingerprint. */
   public static TableFingerprint of(Dataset<Row> data) {
-    Column[] cols = Arrays.stream(data.columns()).map(c -> col("`" + c + "`")).toArray(Column[]::new);
+    // Spark refuses to hash maps (equal maps may differ in entry order): hash their sorted entries instead.
+    Column[] cols =
+        Arrays.stream(data.schema().fields())
+            .map(f -> f.dataType() instanceof MapType
+                ? array_sort(map_entries(col("`" + f.name() + "`")))
+                : col("`" + f.name() + "`"))
+            .toArray(Column[]::new);
     // Summing 64-bit hashes wraps around silently in non-ANSI long arithmetic; ANSI mode would throw on overflow, so
     // sum the hash split into two 32-bit halves as decimals.
     Column h = xxhash64(cols);

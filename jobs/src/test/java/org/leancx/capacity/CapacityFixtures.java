@@ -1,0 +1,50 @@
+package org.leancx.capacity;
+
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
+import org.leancx.common.TableContract;
+import org.leancx.common.Warehouse;
+import org.leancx.ingest.CanonicalTables;
+
+/** Inline rows of contacts and contact_demand for the capacity and scorecard tests. */
+final class CapacityFixtures {
+  private CapacityFixtures() {}
+
+  static final StructType CONTACTS = CanonicalTables.CONTACTS.schema();
+  static final StructType DEMAND = Inputs.ContactDemand.CONTRACT.schema();
+
+  /**
+   * Writes an input table as a plain Delta table at its location: the writers' constraints and run log are not what
+   * these tests are about, and skipping them keeps the tests fast.
+   */
+  static void writeInput(Warehouse warehouse, TableContract contract, Dataset<Row> rows) {
+    rows.coalesce(1).write().format("delta").mode("overwrite").save(warehouse.location(contract));
+  }
+
+  static Timestamp at(String isoUtc) {
+    return Timestamp.from(Instant.parse(isoUtc));
+  }
+
+  /** A canonical contact with the columns capacity reads; the rest are null or fixed. */
+  static Object[] contact(
+      String id, String channel, String direction, Timestamp startedAt, Long handleSeconds, Long waitSeconds) {
+    LocalDate date = startedAt.toInstant().atZone(ZoneOffset.UTC).toLocalDate();
+    return new Object[] {
+      id, "customer-" + id, channel, direction, startedAt, null, handleSeconds, waitSeconds, "billing_question",
+      "resolved", "team-a", null, null, null, null, Date.valueOf(date), "test", "inline", 1L
+    };
+  }
+
+  /** A contact_demand row (read-side view columns). */
+  static Object[] demand(
+      String id, LocalDate date, String channel, String needKey, String demandClass, boolean recontact,
+      String fcrStatus) {
+    return new Object[] {Date.valueOf(date), id, channel, needKey, demandClass, recontact, fcrStatus};
+  }
+}

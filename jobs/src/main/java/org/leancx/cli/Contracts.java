@@ -1,6 +1,7 @@
 package org.leancx.cli;
 
 import java.util.List;
+import org.leancx.capacity.CapacityTables;
 import org.leancx.common.RunLog;
 import org.leancx.common.TableContract;
 import org.leancx.ingest.CanonicalTables;
@@ -14,6 +15,9 @@ public final class Contracts {
         CanonicalTables.CONTACTS,
         CanonicalTables.CASE_EVENTS,
         CanonicalTables.QUARANTINE,
+        CapacityTables.CAPACITY_WHATIF,
+        CapacityTables.CAPACITY_SUMMARY,
+        CapacityTables.LEAN_SCORECARD,
         RunLog.PIPELINE_RUNS);
   }
 }

@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
     subcommands = {
       RunsCommand.class,
       TablesCommand.class,
+      CapacityCommand.class,
+      ScorecardCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       RunsCommand.class,
       TablesCommand.class,
+      SqlCommand.class,
       CapacityCommand.class,
       ScorecardCommand.class,
       CommandLine.HelpCommand.class

@@ -85,14 +85,14 @@ public final class CapacityTables {
                   + " known")),
           List.of(),
           List.of("interval_start", "channel", "queue"),
+          // Few, combined constraints: each one is a Delta commit at creation and a check on every write.
           Map.of(
-              "failure_within_arrivals", "failure_arrivals >= 0 AND failure_arrivals <= arrivals",
-              "value_is_rest", "value_arrivals = arrivals - failure_arrivals",
-              "agents_not_negative", "agents_required >= 0 AND value_agents_required >= 0"
-                  + " AND peak_agents_required >= 0",
-              "agents_above_traffic", "arrivals = 0 OR agents_required > erlangs",
-              "service_level_is_share", "service_level IS NULL OR (service_level >= 0 AND service_level <= 1)",
-              "failure_hours_not_negative", "failure_agent_hours >= 0"));
+              "arrivals_consistent",
+              "failure_arrivals >= 0 AND failure_arrivals <= arrivals AND value_arrivals = arrivals - failure_arrivals",
+              "staffing_consistent",
+              "agents_required >= 0 AND value_agents_required >= 0 AND peak_agents_required >= 0"
+                  + " AND (arrivals = 0 OR agents_required > erlangs) AND failure_agent_hours >= 0",
+              "service_level_is_share", "service_level IS NULL OR (service_level >= 0 AND service_level <= 1)"));
 
   /** {@code capacity_summary}: one row per period and queue. */
   public static final TableContract CAPACITY_SUMMARY =
@@ -167,8 +167,8 @@ public final class CapacityTables {
           List.of(),
           List.of("period_start", "journey_type"),
           Map.of(
-              "failure_share_is_share", "failure_share IS NULL OR (failure_share >= 0 AND failure_share <= 1)",
-              "fcr_rate_is_share", "fcr_rate IS NULL OR (fcr_rate >= 0 AND fcr_rate <= 1)",
+              "rates_are_shares",
+              "(failure_share IS NULL OR failure_share BETWEEN 0 AND 1) AND (fcr_rate IS NULL OR fcr_rate BETWEEN 0 AND 1)",
               "lead_time_percentiles_ordered",
               "lead_time_p50_seconds IS NULL OR lead_time_p85_seconds >= lead_time_p50_seconds"));
 }

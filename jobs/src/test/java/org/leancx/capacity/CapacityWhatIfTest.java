@@ -1,6 +1,5 @@
 package org.leancx.capacity;
 
-import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.leancx.capacity.CapacityFixtures.at;
@@ -15,21 +14,16 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.leancx.common.RunLog;
 import org.leancx.common.SparkTestBase;
-import org.leancx.common.Warehouse;
-import org.leancx.ingest.CanonicalTables;
 
 /**
  * Capacity what-if on inline contacts: the issue's hand-computed case (100 calls in 30 minutes at 180 s = 10 Erlangs,
  * 14 agents for 80/20), value demand without the failure contacts, the p90 peak per interval of the week, concurrency,
- * the filters, and the job's tables.
+ * and the filters.
  */
 class CapacityWhatIfTest extends SparkTestBase {
   private static final double AHT = 180;
   private static CapacitySettings capacity;
-  private static Dataset<Row> contacts;
-  private static Dataset<Row> contactDemand;
   private static List<Row> whatIf;
 
   /**
@@ -56,8 +50,8 @@ class CapacityWhatIfTest extends SparkTestBase {
     c.add(contact("chat-1", "Chat", "INBOUND", at("2026-06-01T09:10:00Z"), 600L, null));
     c.add(contact("out-1", "phone", "OUTBOUND", at("2026-06-01T09:05:00Z"), 180L, null));
     c.add(contact("bot-1", "bot", "INBOUND", at("2026-06-01T09:05:00Z"), 60L, null));
-    contacts = rows(CapacityFixtures.CONTACTS, c.toArray(Object[][]::new));
-    contactDemand = rows(CapacityFixtures.DEMAND, d.toArray(Object[][]::new));
+    Dataset<Row> contacts = rows(CapacityFixtures.CONTACTS, c.toArray(Object[][]::new));
+    Dataset<Row> contactDemand = rows(CapacityFixtures.DEMAND, d.toArray(Object[][]::new));
     whatIf = CapacityWhatIf.whatIf(contacts, contactDemand, capacity).collectAsList();
   }
 
@@ -138,43 +132,4 @@ class CapacityWhatIfTest extends SparkTestBase {
     assertThat(whatIf.stream().mapToLong(r -> r.<Long>getAs("arrivals")).sum()).isEqualTo(121);
   }
 
-  @Test
-  void theJobWritesBothTablesIdempotentlyAndTheSummaryReconciles() {
-    Warehouse w = warehouse("capacity-job");
-    CapacityFixtures.writeInput(w, CanonicalTables.CONTACTS, contacts);
-    CapacityFixtures.writeInput(w, Inputs.ContactDemand.CONTRACT, contactDemand);
-    CapacityWhatIf.Result first = CapacityWhatIf.run(w, settings(), capacity);
-    List<Row> whatIfRows = sorted(w.read(CapacityTables.CAPACITY_WHATIF));
-    List<Row> summaryRows = sorted(w.read(CapacityTables.CAPACITY_SUMMARY));
-    CapacityWhatIf.Result second = CapacityWhatIf.run(w, settings(), capacity);
-
-    assertThat(second).isEqualTo(first);
-    assertThat(sorted(w.read(CapacityTables.CAPACITY_WHATIF))).isEqualTo(whatIfRows);
-    assertThat(sorted(w.read(CapacityTables.CAPACITY_SUMMARY))).isEqualTo(summaryRows);
-    assertThat(first.intervalRows()).isEqualTo(2 * 15 * 48);
-    assertThat(first.arrivals()).isEqualTo(121);
-    assertThat(w.read(CapacityTables.CAPACITY_WHATIF).select("interval_start", "channel", "queue").distinct().count())
-        .as("key is unique")
-        .isEqualTo(first.intervalRows());
-
-    // Weeks start on Monday: 2026-06-01, 08 and 15 (the last holds one day), for phone and chat.
-    assertThat(first.summaryRows()).isEqualTo(6);
-    double hoursFromIntervals = whatIf.stream().mapToDouble(r -> r.<Double>getAs("failure_agent_hours")).sum();
-    Row phoneWeek1 =
-        w.read(CapacityTables.CAPACITY_SUMMARY)
-            .filter(col("channel").equalTo("phone").and(col("period_start").equalTo("2026-06-01")))
-            .first();
-    assertThat(phoneWeek1.<Long>getAs("intervals")).isEqualTo(7 * 48);
-    assertThat(phoneWeek1.<Long>getAs("arrivals")).isEqualTo(100);
-    assertThat(phoneWeek1.<Double>getAs("failure_agent_hours")).isCloseTo(hoursFromIntervals, within(1e-9));
-    assertThat(phoneWeek1.<Double>getAs("failure_handle_hours")).isCloseTo(1.0, within(1e-12));
-    assertThat(first.failureAgentHours()).isCloseTo(hoursFromIntervals, within(1e-9));
-    assertThat(w.read(RunLog.PIPELINE_RUNS).filter(col("job").equalTo("capacity").and(col("status").equalTo("SUCCEEDED"))).count())
-        .isEqualTo(2);
-  }
-
-  private static List<Row> sorted(Dataset<Row> table) {
-    String[] columns = table.columns();
-    return table.orderBy(columns[0], java.util.Arrays.copyOfRange(columns, 1, columns.length)).collectAsList();
-  }
 }

@@ -17,7 +17,6 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.leancx.common.SparkTestBase;
-import org.leancx.common.Warehouse;
 
 /** The Lean scorecard on inline source tables: its numbers reconcile with the tables they come from. */
 class LeanScorecardTest extends SparkTestBase {
@@ -179,28 +178,5 @@ class LeanScorecardTest extends SparkTestBase {
     assertThat(june.<Long>getAs("failure_contacts")).isEqualTo(4);
     assertThat(june.<Double>getAs("failure_agent_hours")).isCloseTo(4.0, within(1e-12));
     assertThat(june.<String>getAs("period")).isEqualTo("MONTH");
-  }
-
-  @Test
-  void theJobUsesTheTablesThatExistSkipsOnesWithoutTheNeededColumnsAndIsIdempotent() {
-    Warehouse w = warehouse("scorecard-job");
-    CapacityFixtures.writeInput(w, Inputs.ContactDemand.CONTRACT, contactDemand);
-    CapacityFixtures.writeInput(w, Inputs.Journeys.CONTRACT, journeys);
-    // A journey_slo without an attainment column (another version of the journeys job): left out, not a failure.
-    CapacityFixtures.writeInput(w, Inputs.JourneySlo.CONTRACT, journeySlo.drop("attainment"));
-    LeanScorecard.Result first = LeanScorecard.run(w, settings(), weekly);
-    List<Row> written = w.read(CapacityTables.LEAN_SCORECARD).orderBy("period_start", "journey_type").collectAsList();
-    LeanScorecard.Result second = LeanScorecard.run(w, settings(), weekly);
-
-    assertThat(first.sources()).containsExactly("contact_demand", "journeys");
-    assertThat(second).isEqualTo(first);
-    assertThat(w.read(CapacityTables.LEAN_SCORECARD).orderBy("period_start", "journey_type").collectAsList())
-        .isEqualTo(written);
-    assertThat(first.periods()).isEqualTo(2);
-    // Week 1: ALL, billing, moving; week 2: ALL, billing, moving, claims.
-    assertThat(first.rows()).isEqualTo(7);
-    Row all = row(written, MON1, "ALL");
-    assertThat(all.isNullAt(all.fieldIndex("slo_attainment"))).isTrue();
-    assertThat(all.<Double>getAs("lead_time_p50_seconds")).isEqualTo(250.0);
   }
 }

@@ -151,14 +151,15 @@ public final class CapacityTables {
                   + " closed_journeys"),
               optional("flow_efficiency", DoubleType, "journeys: mean flow_efficiency (touch / lead) of"
                   + " closed_journeys"),
-              optional("slo_attainment", DoubleType, "journey_slo: mean attainment of the SLO rows whose"
-                  + " period_start is in the period (over journey types for 'ALL')"),
+              optional("slo_attainment", DoubleType, "journey_slo: sum(met) / sum(eligible) of the SLO rows whose"
+                  + " period_start is in the period (pooled over journey types for 'ALL')"),
               optional("failure_cost", DoubleType, "contact_demand: sum over failure_contacts of the channel's cost"
                   + " (demand.channel-cost, else demand.default-channel-cost)"),
               optional("failure_agent_hours", DoubleType, "capacity_whatif: sum of failure_agent_hours of the"
                   + " intervals in the period, over all queues; 'ALL' rows only (queues are not journey types)"),
               optional("top_root_conditions", DataTypes.createArrayType(StringType, true), "root_conditions: the"
-                  + " condition set with the highest excess_cost (ties: lowest rank); 'ALL' rows only, the same on"
+                  + " condition set with the highest excess_cost (failure-demand outcome first; ties: lowest rank);"
+                  + " 'ALL' rows only, the same on"
                   + " every period (root conditions are computed over the whole history)"),
               optional("top_root_conditions_excess_cost", DoubleType, "root_conditions: excess_cost of"
                   + " top_root_conditions"),

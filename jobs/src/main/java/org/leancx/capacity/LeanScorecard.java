@@ -116,11 +116,11 @@ public final class LeanScorecard {
                       Inputs.Journeys.STATUS, Inputs.Journeys.ENDED_AT, Inputs.Journeys.LEAD_TIME_SECONDS,
                       Inputs.Journeys.FLOW_EFFICIENCY),
                   optional(warehouse, Inputs.JourneySlo.CONTRACT, Inputs.JourneySlo.PERIOD_START,
-                      Inputs.JourneySlo.JOURNEY_TYPE, Inputs.JourneySlo.ATTAINMENT),
+                      Inputs.JourneySlo.JOURNEY_TYPE, Inputs.JourneySlo.ELIGIBLE, Inputs.JourneySlo.MET),
                   optional(warehouse, CapacityTables.CAPACITY_WHATIF, CapacityWhatIf.INTERVAL_DATE,
                       CapacityWhatIf.FAILURE_AGENT_HOURS),
                   optional(warehouse, Inputs.RootConditions.CONTRACT, Inputs.RootConditions.CONDITIONS,
-                      Inputs.RootConditions.EXCESS_COST, Inputs.RootConditions.RANK));
+                      Inputs.RootConditions.EXCESS_COST, Inputs.RootConditions.RANK, Inputs.RootConditions.OUTCOME));
           run.input(Inputs.ContactDemand.CONTRACT);
           for (TableContract c : List.of(Inputs.Journeys.CONTRACT, Inputs.JourneySlo.CONTRACT,
               CapacityTables.CAPACITY_WHATIF, Inputs.RootConditions.CONTRACT)) {
@@ -241,13 +241,19 @@ public final class LeanScorecard {
         avg(col(Inputs.Journeys.FLOW_EFFICIENCY)).as("flow_efficiency"));
   }
 
-  /** Mean SLO attainment of the journey_slo rows that start in the period. */
+  /**
+   * Pooled SLO attainment, sum(met) / sum(eligible), of the journey_slo rows that start in the period: over the
+   * objectives of one journey type, and over every type for 'ALL' (a large type weighs more than a small one).
+   */
   public static Dataset<Row> sloMetrics(Dataset<Row> journeySlo, ScorecardSettings scorecard) {
     return byPeriodAndType(
-        journeySlo,
-        scorecard.period().start(col(Inputs.JourneySlo.PERIOD_START)),
-        col(Inputs.JourneySlo.JOURNEY_TYPE),
-        avg(col(Inputs.JourneySlo.ATTAINMENT)).as("slo_attainment"));
+            journeySlo,
+            scorecard.period().start(col(Inputs.JourneySlo.PERIOD_START)),
+            col(Inputs.JourneySlo.JOURNEY_TYPE),
+            sum(col(Inputs.JourneySlo.MET)).as("_met"),
+            sum(col(Inputs.JourneySlo.ELIGIBLE)).as("_eligible"))
+        .withColumn("slo_attainment", try_divide(col("_met"), col("_eligible")))
+        .drop("_met", "_eligible");
   }
 
   /** Agent-hours consumed by failure demand per period, over all queues: organisation rows only. */
@@ -258,10 +264,16 @@ public final class LeanScorecard {
         .withColumn(JOURNEY_TYPE, lit(ALL));
   }
 
-  /** The condition set with the highest excess cost (ties: lowest rank), as one row keyed journey_type = 'ALL'. */
+  /**
+   * The condition set with the highest excess cost (ties: lowest rank), as one row keyed journey_type = 'ALL'. Sets
+   * that explain failure demand come first: those that explain SLO breaches are priced differently
+   * (conditions.slo.breach-cost) and count only when no failure-demand sets exist.
+   */
   public static Dataset<Row> topRootConditions(Dataset<Row> rootConditions) {
     return rootConditions
         .orderBy(
+            when(col(Inputs.RootConditions.OUTCOME).equalTo(Inputs.RootConditions.FAILURE_DEMAND_OUTCOME), 0)
+                .otherwise(1),
             col(Inputs.RootConditions.EXCESS_COST).desc_nulls_last(),
             col(Inputs.RootConditions.RANK).asc_nulls_last())
         .limit(1)

@@ -5,6 +5,7 @@ import org.leancx.capacity.CapacityTables;
 import org.leancx.common.RunLog;
 import org.leancx.common.TableContract;
 import org.leancx.ingest.CanonicalTables;
+import org.leancx.journeys.JourneyTables;
 
 /** Every table leancx writes, in data-flow order: for registration by name, `leancx tables` and docs/tables.md. */
 public final class Contracts {
@@ -15,6 +16,17 @@ public final class Contracts {
         CanonicalTables.CONTACTS,
         CanonicalTables.CASE_EVENTS,
         CanonicalTables.QUARANTINE,
+        org.leancx.demand.DemandTables.CONTACT_DEMAND,
+        org.leancx.demand.DemandTables.RECONTACT_CHAINS,
+        org.leancx.demand.DemandTables.DEMAND_DAILY,
+        org.leancx.demand.DemandTables.EXCLUDED_CUSTOMERS,
+        org.leancx.demand.DemandTables.UNCLASSIFIED_REASONS,
+        org.leancx.conditions.ConditionTables.ROOT_CONDITIONS,
+        org.leancx.conditions.ConditionTables.FAILURE_COST_DAILY,
+        JourneyTables.JOURNEYS,
+        JourneyTables.JOURNEY_STEPS,
+        JourneyTables.FLOW_DAILY,
+        JourneyTables.JOURNEY_SLO,
         CapacityTables.CAPACITY_WHATIF,
         CapacityTables.CAPACITY_SUMMARY,
         CapacityTables.LEAN_SCORECARD,

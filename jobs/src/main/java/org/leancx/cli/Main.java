@@ -12,8 +12,11 @@ import picocli.CommandLine.Command;
     description = "Lean customer-experience analytics on Spark and Delta Lake.",
     subcommands = {
       RunsCommand.class,
+      RootConditionsCommand.class,
       TablesCommand.class,
       SqlCommand.class,
+      FailureDemandCommand.class,
+      JourneysCommand.class,
       CapacityCommand.class,
       ScorecardCommand.class,
       CommandLine.HelpCommand.class

@@ -45,12 +45,12 @@ class CapacityJobsTest extends SparkTestBase {
     }
     CapacityFixtures.writeInput(w, CanonicalTables.CONTACTS, rows(CapacityFixtures.CONTACTS, contacts.toArray(Object[][]::new)));
     CapacityFixtures.writeInput(w, Inputs.ContactDemand.CONTRACT, rows(CapacityFixtures.DEMAND, demand.toArray(Object[][]::new)));
-    CapacityFixtures.writeInput(w, Inputs.Journeys.CONTRACT, rows(Inputs.Journeys.CONTRACT.schema(),
+    CapacityFixtures.writeInput(w, Inputs.Journeys.CONTRACT, rows(CapacityFixtures.JOURNEYS,
         new Object[] {"j1", "billing", "CLOSED", at("2026-05-30T00:00:00Z"), at("2026-06-02T00:00:00Z"), 100L, 10L, 0.1},
         new Object[] {"j2", "moving", "CLOSED", at("2026-05-30T00:00:00Z"), at("2026-06-03T00:00:00Z"), 300L, 30L, 0.1}));
-    // journey_slo of another shape (no attainment column): left out with a warning, not a failure.
+    // journey_slo of another shape (no met column): left out with a warning, not a failure.
     CapacityFixtures.writeInput(w, Inputs.JourneySlo.CONTRACT,
-        rows(Inputs.JourneySlo.CONTRACT.schema(), new Object[] {Date.valueOf(MONDAY), "billing", 0.9}).drop("attainment"));
+        rows(CapacityFixtures.JOURNEY_SLO, new Object[] {Date.valueOf(MONDAY), "billing", 10L, 9L}).drop("met"));
 
     Settings settings = settings();
     CapacitySettings capacity = CapacitySettings.from(settings);

@@ -45,7 +45,7 @@ class LeanScorecardTest extends SparkTestBase {
             demand("c7", MON2.plusDays(3), "letter", "moving", "FAILURE", true, "PENDING"));
     journeys =
         rows(
-            Inputs.Journeys.CONTRACT.schema(),
+            CapacityFixtures.JOURNEYS,
             journey("j1", "billing", "CLOSED", "2026-06-02T10:00:00Z", 100L, 0.1),
             journey("j2", "billing", "CLOSED", "2026-06-03T10:00:00Z", 200L, 0.2),
             journey("j3", "billing", "CLOSED", "2026-06-04T10:00:00Z", 300L, 0.3),
@@ -54,9 +54,9 @@ class LeanScorecardTest extends SparkTestBase {
             journey("j6", "claims", "CLOSED", "2026-06-09T10:00:00Z", 50L, 1.0));
     journeySlo =
         rows(
-            Inputs.JourneySlo.CONTRACT.schema(),
-            new Object[] {Date.valueOf(MON1), "billing", 0.9},
-            new Object[] {Date.valueOf(MON1), "moving", 0.7});
+            CapacityFixtures.JOURNEY_SLO,
+            new Object[] {Date.valueOf(MON1), "billing", 10L, 9L},
+            new Object[] {Date.valueOf(MON1), "moving", 10L, 7L});
     capacity =
         rows(
             new StructType().add("interval_date", DataTypes.DateType).add("failure_agent_hours", DataTypes.DoubleType),
@@ -65,9 +65,11 @@ class LeanScorecardTest extends SparkTestBase {
             new Object[] {Date.valueOf(MON2.plusDays(1)), 2.0});
     rootConditions =
         rows(
-            Inputs.RootConditions.CONTRACT.schema(),
-            new Object[] {List.of("channel=bot", "need_family=billing"), 500.0, 1L, "not_resolved"},
-            new Object[] {List.of("region=north"), 200.0, 2L, "not_resolved"});
+            CapacityFixtures.ROOT_CONDITIONS,
+            new Object[] {List.of("channel=bot", "need_family=billing"), 500.0, 1, "failure-demand"},
+            new Object[] {List.of("region=north"), 200.0, 2, "failure-demand"},
+            // An SLO-breach set ranks below every failure-demand set, whatever its excess cost.
+            new Object[] {List.of("team=backoffice"), 900.0, 1, "slo-breach"});
     card =
         LeanScorecard.scorecard(
                 new LeanScorecard.Sources(contactDemand, journeys, journeySlo, capacity, rootConditions), weekly)

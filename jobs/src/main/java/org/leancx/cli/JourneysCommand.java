@@ -1,0 +1,34 @@
+package org.leancx.cli;
+
+import java.util.concurrent.Callable;
+import org.leancx.journeys.Journeys;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code leancx journeys}: builds journeys, journey_steps, flow_daily and journey_slo from contacts and case events. */
+@Command(
+    name = "journeys",
+    mixinStandardHelpOptions = true,
+    description =
+        "Build customer journeys from contacts and case_events and write journeys, journey_steps, flow_daily and"
+            + " journey_slo (full recompute). Settings: the journeys section of conf/application.conf.")
+final class JourneysCommand implements Callable<Integer> {
+  @Mixin ConfigOptions config;
+
+  @Override
+  public Integer call() {
+    Environment env = Environment.open(config);
+    Journeys.Result result =
+        Journeys.run(env.warehouse(), env.settings(), "journeys " + String.join(" ", config.overrides));
+    if (result.asOf() == null) {
+      System.out.println("journeys: no contacts and no case events in the warehouse; run `leancx ingest` first.");
+      return 0;
+    }
+    System.out.printf(
+        "journeys: %,d journeys (%,d open) from %,d contacts and %,d case events, %,d steps; flow_daily %,d rows,"
+            + " journey_slo %,d rows; as of %s%n",
+        result.journeys(), result.open(), result.contacts(), result.caseEvents(), result.steps(), result.flowDays(),
+        result.sloRows(), result.asOf());
+    return 0;
+  }
+}

@@ -1,0 +1,189 @@
+package org.leancx.conditions;
+
+import static org.apache.spark.sql.functions.*;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.fpm.FPGrowth;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Finds candidate condition sets among the failed touches (FPGrowth) and measures every candidate over all touches.
+ *
+ * <p>Measuring enumerates, per touch, only the subsets of its items that are candidates, level by level: a set of
+ * size s is tried only as an extension of a candidate of size s-1 (every subset of a frequent set is frequent), so a
+ * touch yields its candidate subsets and nothing else. Counts are combined inside each partition before the shuffle,
+ * so the shuffle carries at most (partitions x candidates) rows. Built-in expressions cannot do this pruned
+ * enumeration, hence the one typed function here.
+ */
+public final class ConditionMining {
+  /** Separator of items inside a set key (the unit separator cannot occur in attribute values of sane data). */
+  public static final String SEPARATOR = "\u001F";
+  public static final String SET_KEY = "set_key";
+  public static final String SUPPORT = "support";
+  public static final String FAILURES = "failures";
+  public static final String COST = "failure_cost";
+
+  static final StructType MEASURE_SCHEMA =
+      new StructType()
+          .add(SET_KEY, DataTypes.StringType, false)
+          .add(SUPPORT, DataTypes.LongType, false)
+          .add(FAILURES, DataTypes.LongType, false)
+          .add(COST, DataTypes.DoubleType, false);
+
+  private ConditionMining() {}
+
+  /**
+   * FPGrowth over the items of the failed touches: the frequent sets of size 1 to {@code maxSize} with support at
+   * least {@code minSupport} among them, as sorted item lists. An action: it runs the mining.
+   *
+   * @throws IllegalStateException when there are more than {@code maxCandidates}, naming the keys to change
+   */
+  public static List<List<String>> candidates(
+      Dataset<Row> touchesWithItems, double minSupport, int maxSize, int maxCandidates) {
+    Dataset<Row> failedItems =
+        touchesWithItems.where(col(Touches.FAILED)).select(col(Touches.ITEMS)).where(size(col(Touches.ITEMS)).gt(0));
+    Dataset<Row> frequent =
+        new FPGrowth()
+            .setItemsCol(Touches.ITEMS)
+            .setMinSupport(minSupport)
+            .fit(failedItems)
+            .freqItemsets()
+            .where(size(col("items")).leq(maxSize))
+            .select(array_sort(col("items")).as("items"));
+    List<Row> rows = frequent.limit(maxCandidates + 1).collectAsList();
+    if (rows.size() > maxCandidates) {
+      throw new IllegalStateException("FPGrowth found more than conditions.max-candidates = " + maxCandidates
+          + " candidate sets of size <= " + maxSize + " at conditions.min-support = " + minSupport
+          + ". Raise conditions.min-support, lower conditions.max-size, or drop attributes with many values.");
+    }
+    List<List<String>> out = new ArrayList<>();
+    for (Row r : rows) {
+      out.add(r.<String>getList(0).stream().sorted().toList());
+    }
+    return out;
+  }
+
+  /** The key of a sorted item list. */
+  public static String key(List<String> sortedItems) {
+    return String.join(SEPARATOR, sortedItems);
+  }
+
+  /**
+   * Per candidate set (and the empty set, key ""): touches meeting it, failures among them and their summed
+   * failure cost. Lazy: a transform over the touches with items.
+   */
+  public static Dataset<Row> measure(Dataset<Row> touchesWithItems, Broadcast<Set<String>> candidateKeys, int maxSize) {
+    MapPartitionsFunction<Row, Row> countPartition = rows -> new SubsetCounter(candidateKeys.value(), maxSize).count(rows);
+    return touchesWithItems
+        .select(col(Touches.ITEMS), col(Touches.FAILED), col(Touches.FAILURE_COST))
+        .mapPartitions(countPartition, Encoders.row(MEASURE_SCHEMA))
+        .groupBy(SET_KEY)
+        .agg(sum(SUPPORT).as(SUPPORT), sum(FAILURES).as(FAILURES), sum(COST).as(COST));
+  }
+
+  /** Counts, within one partition, every candidate subset of every touch's items. */
+  static final class SubsetCounter {
+    private final Set<String> candidates;
+    private final int maxSize;
+    private final Map<String, double[]> totals = new HashMap<>();
+
+    SubsetCounter(Set<String> candidates, int maxSize) {
+      this.candidates = candidates;
+      this.maxSize = maxSize;
+    }
+
+    Iterator<Row> count(Iterator<Row> rows) {
+      while (rows.hasNext()) {
+        Row r = rows.next();
+        List<String> list = r.isNullAt(0) ? List.of() : r.getList(0);
+        boolean failed = !r.isNullAt(1) && r.getBoolean(1);
+        double cost = r.isNullAt(2) ? 0.0 : r.getDouble(2);
+        for (String key : subsets(list.toArray(String[]::new))) {
+          add(key, failed, cost);
+        }
+      }
+      List<Row> out = new ArrayList<>(totals.size());
+      totals.forEach((k, v) -> out.add(RowFactory.create(k, (long) v[0], (long) v[1], v[2])));
+      return out.iterator();
+    }
+
+    private void add(String key, boolean failed, double cost) {
+      double[] t = totals.computeIfAbsent(key, k -> new double[3]);
+      t[0] += 1;
+      if (failed) {
+        t[1] += 1;
+        t[2] += cost;
+      }
+    }
+
+    /** The keys of the candidate subsets of {@code items} (the empty key first), by levels. */
+    List<String> subsets(String[] items) {
+      Arrays.sort(items);
+      List<String> keys = new ArrayList<>();
+      keys.add("");
+      List<int[]> level = new ArrayList<>();
+      List<String> levelKeys = new ArrayList<>();
+      for (int i = 0; i < items.length; i++) {
+        if (candidates.contains(items[i])) {
+          level.add(new int[] {i});
+          levelKeys.add(items[i]);
+        }
+      }
+      keys.addAll(levelKeys);
+      for (int s = 2; s <= maxSize && !level.isEmpty(); s++) {
+        List<int[]> next = new ArrayList<>();
+        List<String> nextKeys = new ArrayList<>();
+        for (int l = 0; l < level.size(); l++) {
+          int[] set = level.get(l);
+          for (int j = set[set.length - 1] + 1; j < items.length; j++) {
+            String key = levelKeys.get(l) + SEPARATOR + items[j];
+            if (candidates.contains(key)) {
+              int[] grown = Arrays.copyOf(set, set.length + 1);
+              grown[set.length] = j;
+              next.add(grown);
+              nextKeys.add(key);
+            }
+          }
+        }
+        keys.addAll(nextKeys);
+        level = next;
+        levelKeys = nextKeys;
+      }
+      return keys;
+    }
+  }
+
+  /** The candidate keys as a set, for broadcasting. */
+  public static Set<String> keys(List<List<String>> candidates) {
+    Set<String> keys = new HashSet<>();
+    for (List<String> c : candidates) {
+      keys.add(key(c));
+    }
+    return keys;
+  }
+
+  /** Turns measured rows (set_key, support, failures, failure_cost) into {@link MeasuredSet}s. */
+  public static List<MeasuredSet> toMeasuredSets(List<Row> rows) {
+    List<MeasuredSet> out = new ArrayList<>(rows.size());
+    for (Row r : rows) {
+      String k = r.getString(0);
+      List<String> conditions = k.isEmpty() ? List.of() : List.of(k.split(SEPARATOR, -1));
+      out.add(new MeasuredSet(conditions, r.getLong(1), r.getLong(2), r.isNullAt(3) ? 0.0 : r.getDouble(3)));
+    }
+    return out;
+  }
+}

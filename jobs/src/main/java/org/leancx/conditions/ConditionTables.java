@@ -1,0 +1,80 @@
+package org.leancx.conditions;
+
+import static org.apache.spark.sql.types.DataTypes.DateType;
+import static org.apache.spark.sql.types.DataTypes.DoubleType;
+import static org.apache.spark.sql.types.DataTypes.IntegerType;
+import static org.apache.spark.sql.types.DataTypes.LongType;
+import static org.apache.spark.sql.types.DataTypes.StringType;
+import static org.leancx.common.TableContract.optional;
+import static org.leancx.common.TableContract.required;
+
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.types.DataTypes;
+import org.leancx.common.TableContract;
+
+/** The tables the root-conditions job writes. */
+public final class ConditionTables {
+  private ConditionTables() {}
+
+  /** {@code root_conditions}: the reported condition sets of the latest run of each outcome. */
+  public static final TableContract ROOT_CONDITIONS =
+      new TableContract(
+          "root_conditions",
+          1,
+          "One row per reported condition set per run: the sets of conditions under which the outcome fails more"
+              + " often than the baseline, after redundancy pruning, ranked by excess cost. Each run replaces the rows"
+              + " of its outcome, so the table holds the latest run per outcome (older runs: Delta time travel to the"
+              + " version in pipeline_runs.outputs). See docs/ROOT_CONDITIONS.md.",
+          TableContract.schema(
+              required("run_id", StringType, "Run that computed the set (pipeline_runs.run_id)"),
+              required("outcome", StringType, "Outcome explained: failure-demand (the first contact of a chain was"
+                  + " followed by a recontact) or slo-breach (a closed journey's lead time exceeded the SLO)"),
+              required("conditions", DataTypes.createArrayType(StringType, false), "The condition set: items"
+                  + " \"attribute=value\", sorted; every one must hold"),
+              required("size", IntegerType, "Number of conditions (1 to conditions.max-size)"),
+              required("support", LongType, "Touches (resolved or failed) meeting every condition"),
+              required("failures", LongType, "Of which failed"),
+              required("failure_rate", DoubleType, "failures / support"),
+              required("baseline_rate", DoubleType, "Failures / touches over all touches of the run"),
+              required("lift", DoubleType, "failure_rate / baseline_rate"),
+              required("ci_low", DoubleType, "Lower end of the 95% Wilson score interval of failure_rate"),
+              required("ci_high", DoubleType, "Upper end of the 95% Wilson score interval of failure_rate"),
+              required("excess_failures", DoubleType, "failures - support x baseline_rate: failures beyond what the"
+                  + " baseline rate predicts"),
+              required("excess_cost", DoubleType, "excess_failures x the mean cost of one failure in the set (the"
+                  + " repeat contacts it caused, priced by demand.channel-cost and conditions.handle-hour-cost; for"
+                  + " slo-breach conditions.slo.breach-cost)"),
+              required("rank", IntegerType, "1 = highest excess_cost (ties: excess_failures, then conditions)")),
+          List.of(),
+          List.of("run_id", "outcome", "conditions"),
+          Map.of(
+              "size_matches_conditions", "size = size(conditions)",
+              "failures_within_support", "failures >= 0 AND failures <= support",
+              "interval_holds_rate", "ci_low <= failure_rate AND failure_rate <= ci_high",
+              "rank_positive", "rank >= 1"));
+
+  /** {@code failure_cost_daily}: the total cost of the outcome's failures per day. */
+  public static final TableContract FAILURE_COST_DAILY =
+      new TableContract(
+          "failure_cost_daily",
+          1,
+          "One row per outcome and period_date for the latest run of each outcome: touches, failures and the total"
+              + " cost of the failures (failure demand) of the touches of that day. Replaced per outcome on each run.",
+          TableContract.schema(
+              required("run_id", StringType, "Run that computed the row"),
+              required("outcome", StringType, "failure-demand or slo-breach"),
+              optional("period_date", DateType, "UTC date of the touch (the failed first contact, or the journey's"
+                  + " start); null when the input has no date"),
+              required("touches", LongType, "Touches of the day: first contacts resolved first time or repeated"
+                  + " (journeys: closed journeys)"),
+              required("failures", LongType, "Of which failed"),
+              required("failure_rate", DoubleType, "failures / touches"),
+              required("failure_contacts", LongType, "Failure-demand contacts the failures caused (the repeats of"
+                  + " their chains; slo-breach: the breached journeys)"),
+              required("failure_cost", DoubleType, "Their cost: channel cost + handle hours x"
+                  + " conditions.handle-hour-cost per repeat contact (slo-breach: breaches x conditions.slo.breach-cost)")),
+          List.of(),
+          List.of("outcome", "period_date"),
+          Map.of("failures_within_touches", "failures >= 0 AND failures <= touches"));
+}

@@ -1,0 +1,343 @@
+package org.leancx.demand;
+
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+import static org.leancx.demand.Recontacts.CONTACT_DATE;
+import static org.leancx.demand.Recontacts.CUSTOMER_KEY;
+import static org.leancx.demand.Recontacts.DEMAND_CLASS;
+import static org.leancx.demand.Recontacts.FCR_STATUS;
+import static org.leancx.demand.Recontacts.IS_RECONTACT;
+import static org.leancx.demand.Recontacts.IS_TRANSFER;
+import static org.leancx.demand.Recontacts.STARTED_AT;
+
+import io.delta.tables.DeltaTable;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.leancx.common.JobRunner;
+import org.leancx.common.RunLog;
+import org.leancx.common.Settings;
+import org.leancx.common.Step;
+import org.leancx.common.Warehouse;
+import org.leancx.ingest.CanonicalTables;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The failure-demand job: tags every contact as value or failure demand, recontact, transfer and chain member, with
+ * its first-contact-resolution status, and writes contact_demand, recontact_chains, demand_daily, excluded_customers
+ * and unclassified_reasons.
+ */
+public final class FailureDemand {
+  public static final String JOB = "failure-demand";
+  private static final Logger LOG = LoggerFactory.getLogger(FailureDemand.class);
+  private static final String USER_METADATA = "spark.databricks.delta.commitInfo.userMetadata";
+
+  private FailureDemand() {}
+
+  /**
+   * What one run covers.
+   *
+   * @param from first contact_date of the slice, or null for the whole history (a full run)
+   * @param to last contact_date of the slice, or null for no upper bound
+   * @param asOf the time up to which the data is complete, or null for the latest started_at read
+   */
+  public record Slice(LocalDate from, LocalDate to, Instant asOf) {
+    public Slice {
+      if (from != null && to != null && to.isBefore(from)) {
+        throw new IllegalArgumentException("--to " + to + " is before --from " + from + ": give --from <= --to.");
+      }
+    }
+
+    /** The whole history. */
+    public static Slice full() {
+      return new Slice(null, null, null);
+    }
+
+    @Override
+    public String toString() {
+      return (from == null ? "start" : from) + ".." + (to == null ? "end" : to) + (asOf == null ? "" : " as of " + asOf);
+    }
+  }
+
+  /**
+   * The counts of one run.
+   *
+   * @param rewrittenFrom first contact_date rewritten (the look-back before --from), null for all
+   * @param to last contact_date rewritten, null for all
+   * @param asOf the as-of time used for right-censoring, null when there was nothing to do
+   * @param contacts contact_demand rows written (look-back included)
+   * @param recontacts of which recontacts
+   * @param transfers of which transfers
+   * @param pending of which PENDING (right-censored)
+   * @param failure of which FAILURE demand
+   * @param value of which VALUE demand
+   * @param unclassified of which UNCLASSIFIED
+   * @param excludedCustomers service accounts (whole history)
+   * @param excludedContacts their contacts
+   * @param chains rows of recontact_chains
+   * @param unclassifiedReasons rows of unclassified_reasons
+   */
+  public record Result(
+      LocalDate rewrittenFrom,
+      LocalDate to,
+      Instant asOf,
+      long contacts,
+      long recontacts,
+      long transfers,
+      long pending,
+      long failure,
+      long value,
+      long unclassified,
+      long excludedCustomers,
+      long excludedContacts,
+      long chains,
+      long unclassifiedReasons) {}
+
+  /** Runs the job over {@code slice} in a recorded run. */
+  public static Result run(Warehouse warehouse, Settings settings, Slice slice) {
+    DemandSettings demand = DemandSettings.from(settings);
+    Taxonomy taxonomy = Taxonomy.read(demand.taxonomy());
+    return JobRunner.run(warehouse, settings, JOB, slice.toString(), run -> run(warehouse, demand, taxonomy, slice, run));
+  }
+
+  private static Result run(
+      Warehouse warehouse, DemandSettings demand, Taxonomy taxonomy, Slice slice, RunLog.Run run) {
+    SparkSession spark = warehouse.spark();
+    RecontactRules rules = demand.recontact();
+    run.input(CanonicalTables.CONTACTS);
+    boolean hadTable = warehouse.exists(DemandTables.CONTACT_DEMAND);
+    if (hadTable) {
+      run.input(DemandTables.CONTACT_DEMAND);
+    }
+    Dataset<Row> all = warehouse.read(CanonicalTables.CONTACTS);
+    if (slice.to() != null) {
+      all = all.where(col(CONTACT_DATE).leq(lit(slice.to())));
+    }
+    Dataset<Row> history = all;
+
+    // Service accounts over the whole history up to --to: a customer excluded once is excluded everywhere.
+    Step.run(
+        spark,
+        JOB,
+        "service accounts",
+        () ->
+            warehouse.replaceAll(
+                DemandTables.EXCLUDED_CUSTOMERS, Recontacts.serviceAccounts(history, rules), run.id()));
+    Dataset<Row> excluded = broadcast(warehouse.read(DemandTables.EXCLUDED_CUSTOMERS).select(CUSTOMER_KEY));
+
+    Dataset<Row> fresh = slice.from() == null ? all : all.where(col(CONTACT_DATE).geq(lit(slice.from())));
+    Instant asOf = slice.asOf();
+    if (asOf == null) {
+      Timestamp latest =
+          Step.run(spark, JOB, "as-of time", () -> fresh.agg(max(STARTED_AT)).first().getTimestamp(0));
+      if (latest == null) {
+        LOG.info("{}: no contacts in {}, nothing to do", JOB, slice);
+        return new Result(slice.from(), slice.to(), null, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+      }
+      asOf = latest.toInstant();
+    }
+
+    LocalDate rewrittenFrom = slice.from() == null ? null : slice.from().minusDays(rules.lookBackDays());
+    if (slice.from() != null && hadTable) {
+      // A contact PENDING at the previous as-of time may be resolved by now: re-tag from the oldest one.
+      Date oldestPending =
+          warehouse
+              .read(DemandTables.CONTACT_DEMAND)
+              .where(col(FCR_STATUS).equalTo(Recontacts.PENDING).and(col(CONTACT_DATE).lt(lit(rewrittenFrom))))
+              .agg(min(CONTACT_DATE))
+              .first()
+              .getDate(0);
+      if (oldestPending != null) {
+        rewrittenFrom = oldestPending.toLocalDate();
+      }
+    }
+    Dataset<Row> context;
+    if (slice.from() != null && hadTable) {
+      context =
+          warehouse
+              .read(DemandTables.CONTACT_DEMAND)
+              .where(col(CONTACT_DATE).geq(lit(rewrittenFrom)).and(col(CONTACT_DATE).lt(lit(slice.from()))))
+              .join(excluded, CUSTOMER_KEY, "left_anti");
+    } else {
+      if (slice.from() != null) {
+        LOG.warn(
+            "{}: contact_demand does not exist yet, so contacts before {} are not seen as prior contacts. Run once"
+                + " without --from to tag the whole history.",
+            JOB,
+            slice.from());
+      }
+      context = spark.createDataFrame(java.util.List.of(), DemandTables.CONTACT_DEMAND.schema());
+    }
+    Dataset<Row> contacts =
+        Recontacts.withNeed(
+            fresh.join(excluded, CUSTOMER_KEY, "left_anti"), taxonomy.toDataFrame(spark), rules);
+    Dataset<Row> tagged =
+        Recontacts.tag(
+            contacts, context, rules, Timestamp.from(asOf), demand.channelCost(), demand.defaultChannelCost());
+
+    String range = range(rewrittenFrom, slice.to());
+    Step.run(
+        spark,
+        JOB,
+        "tagging " + (range == null ? "all dates" : range),
+        () -> {
+          if (range == null) {
+            warehouse.replaceAll(DemandTables.CONTACT_DEMAND, tagged, run.id());
+          } else {
+            warehouse.replaceWhere(DemandTables.CONTACT_DEMAND, tagged, range, run.id());
+          }
+        });
+    String dailyRange = range;
+    if (slice.from() != null) {
+      // A customer who became a service account in this slice leaves the older dates too, and so do their KPIs.
+      Date oldestExcluded =
+          warehouse
+              .read(DemandTables.CONTACT_DEMAND)
+              .join(excluded, CUSTOMER_KEY, "left_semi")
+              .agg(min(CONTACT_DATE))
+              .first()
+              .getDate(0);
+      if (oldestExcluded != null) {
+        Step.run(spark, JOB, "removing service accounts from older dates", () -> deleteExcluded(warehouse, run.id()));
+        if (oldestExcluded.toLocalDate().isBefore(rewrittenFrom)) {
+          dailyRange = range(oldestExcluded.toLocalDate(), slice.to());
+        }
+      }
+    }
+
+    Dataset<Row> written = warehouse.read(DemandTables.CONTACT_DEMAND);
+    Dataset<Row> slab = range == null ? written : written.where(range);
+    String dailyCondition = dailyRange;
+    Dataset<Row> dailyInput = dailyRange == null ? written : written.where(dailyRange);
+    Step.run(
+        spark,
+        JOB,
+        "demand_daily",
+        () -> {
+          if (dailyCondition == null) {
+            warehouse.replaceAll(DemandTables.DEMAND_DAILY, DemandAggregates.daily(dailyInput), run.id());
+          } else {
+            warehouse.replaceWhere(
+                DemandTables.DEMAND_DAILY, DemandAggregates.daily(dailyInput), dailyCondition, run.id());
+          }
+        });
+    Step.run(
+        spark,
+        JOB,
+        "recontact_chains",
+        () -> warehouse.replaceAll(DemandTables.RECONTACT_CHAINS, DemandAggregates.chains(written), run.id()));
+    Step.run(
+        spark,
+        JOB,
+        "unclassified_reasons",
+        () ->
+            warehouse.replaceAll(
+                DemandTables.UNCLASSIFIED_REASONS, DemandAggregates.unclassifiedReasons(written), run.id()));
+
+    Row c =
+        Step.run(
+            spark,
+            JOB,
+            "counts",
+            () ->
+                slab.agg(
+                        count(lit(1)),
+                        countIf(col(IS_RECONTACT)),
+                        countIf(col(IS_TRANSFER)),
+                        countIf(col(FCR_STATUS).equalTo(Recontacts.PENDING)),
+                        countIf(col(DEMAND_CLASS).equalTo(Recontacts.FAILURE)),
+                        countIf(col(DEMAND_CLASS).equalTo(Recontacts.VALUE)),
+                        countIf(col(DEMAND_CLASS).equalTo(Recontacts.UNCLASSIFIED)))
+                    .first());
+    Row e =
+        warehouse
+            .read(DemandTables.EXCLUDED_CUSTOMERS)
+            .agg(count(lit(1)), sum("contacts"))
+            .first();
+    run.output(DemandTables.CONTACT_DEMAND);
+    long chains = run.output(DemandTables.RECONTACT_CHAINS);
+    run.output(DemandTables.DEMAND_DAILY);
+    run.output(DemandTables.EXCLUDED_CUSTOMERS);
+    long unclassifiedReasons = run.output(DemandTables.UNCLASSIFIED_REASONS);
+    Result result =
+        new Result(
+            rewrittenFrom,
+            slice.to(),
+            asOf,
+            c.getLong(0),
+            c.getLong(1),
+            c.getLong(2),
+            c.getLong(3),
+            c.getLong(4),
+            c.getLong(5),
+            c.getLong(6),
+            e.getLong(0),
+            e.isNullAt(1) ? 0 : e.getLong(1),
+            chains,
+            unclassifiedReasons);
+    run.count("contacts", result.contacts());
+    run.count("recontacts", result.recontacts());
+    run.count("transfers", result.transfers());
+    run.count("pending", result.pending());
+    run.count("failure", result.failure());
+    run.count("value", result.value());
+    run.count("unclassified", result.unclassified());
+    run.count("excluded_customers", result.excludedCustomers());
+    run.count("excluded_contacts", result.excludedContacts());
+    run.count("chains", result.chains());
+    run.count("unclassified_reasons", result.unclassifiedReasons());
+    return result;
+  }
+
+  private static Column countIf(Column condition) {
+    return count(when(condition, true));
+  }
+
+  /** The SQL condition of the rewritten dates, or null for all of them. */
+  static String range(LocalDate from, LocalDate to) {
+    if (from == null && to == null) {
+      return null;
+    }
+    if (from == null) {
+      return "contact_date <= DATE'" + to + "'";
+    }
+    if (to == null) {
+      return "contact_date >= DATE'" + from + "'";
+    }
+    return "contact_date >= DATE'" + from + "' AND contact_date <= DATE'" + to + "'";
+  }
+
+  private static void deleteExcluded(Warehouse warehouse, String runId) {
+    SparkSession spark = warehouse.spark();
+    String previous = spark.conf().getOption(USER_METADATA).getOrElse(() -> null);
+    spark.conf().set(USER_METADATA, runId);
+    try {
+      DeltaTable.forPath(spark, warehouse.location(DemandTables.CONTACT_DEMAND))
+          .as("t")
+          .merge(
+              broadcast(warehouse.read(DemandTables.EXCLUDED_CUSTOMERS).select(CUSTOMER_KEY)).as("s"),
+              "t.customer_key = s.customer_key")
+          .whenMatched()
+          .delete()
+          .execute();
+    } finally {
+      if (previous == null) {
+        spark.conf().unset(USER_METADATA);
+      } else {
+        spark.conf().set(USER_METADATA, previous);
+      }
+    }
+  }
+}

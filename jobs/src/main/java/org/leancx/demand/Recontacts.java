@@ -1,0 +1,303 @@
+package org.leancx.demand;
+
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.lag;
+import static org.apache.spark.sql.functions.last;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.try_element_at;
+import static org.apache.spark.sql.functions.when;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.types.DataTypes;
+import org.leancx.common.TableContract;
+
+/**
+ * The pure transforms of failure demand: need keys, service accounts, recontact and transfer tagging, chains,
+ * first-contact-resolution status and the demand class, all over one sort per customer and need.
+ */
+public final class Recontacts {
+  public static final String CONTACT_ID = "contact_id";
+  public static final String CUSTOMER_KEY = "customer_key";
+  public static final String CHANNEL = "channel";
+  public static final String DIRECTION = "direction";
+  public static final String STARTED_AT = "started_at";
+  public static final String ENDED_AT = "ended_at";
+  public static final String CONTACT_DATE = "contact_date";
+  public static final String REASON = "reason";
+  public static final String OUTCOME = "outcome";
+  public static final String CASE_ID = "case_id";
+  public static final String AUTOMATION_FLOW = "automation_flow";
+  public static final String NEED_FAMILY = "need_family";
+  public static final String NEED_KEY = "need_key";
+  public static final String DEMAND_CLASS = "demand_class";
+  public static final String FAILURE_SUBTYPE = "failure_subtype";
+  public static final String DECIDED_BY = "decided_by";
+  public static final String IS_RECONTACT = "is_recontact";
+  public static final String IS_TRANSFER = "is_transfer";
+  public static final String PRIOR_CONTACT_ID = "prior_contact_id";
+  public static final String GAP_SECONDS = "gap_seconds";
+  public static final String CHAIN_ID = "chain_id";
+  public static final String CHAIN_POSITION = "chain_position";
+  public static final String FCR_STATUS = "fcr_status";
+  public static final String COST = "cost";
+
+  public static final String VALUE = "VALUE";
+  public static final String FAILURE = "FAILURE";
+  public static final String UNCLASSIFIED = "UNCLASSIFIED";
+  public static final String REPEATED = "REPEATED";
+  public static final String PENDING = "PENDING";
+  public static final String RESOLVED_FIRST_TIME = "RESOLVED_FIRST_TIME";
+  public static final String REPEAT_NOT_RESOLVED = "repeat_not_resolved";
+  public static final String AUTOMATION_INDUCED = "automation_induced";
+  /** The need key of a contact without a reason (need-key = need_family). */
+  public static final String NO_REASON = "(none)";
+
+  // Working columns, dropped before the output.
+  private static final String CONTEXT = "_context";
+  private static final String TAXONOMY_CLASS = "_taxonomy_class";
+  private static final String TAXONOMY_SUBTYPE = "_taxonomy_subtype";
+  private static final String TAXONOMY_REASON = "_taxonomy_reason";
+
+  private Recontacts() {}
+
+  /**
+   * Joins the (broadcast) taxonomy on the reason and adds {@code need_family} and {@code need_key}; the input has
+   * the contacts columns.
+   */
+  public static Dataset<Row> withNeed(Dataset<Row> contacts, Dataset<Row> taxonomy, RecontactRules rules) {
+    Dataset<Row> reasons =
+        broadcast(
+            taxonomy.select(
+                col("reason").as(TAXONOMY_REASON),
+                col("need_family").as(NEED_FAMILY),
+                col("demand_class").as(TAXONOMY_CLASS),
+                col("failure_subtype").as(TAXONOMY_SUBTYPE)));
+    Dataset<Row> joined = contacts.join(reasons, contacts.col(REASON).equalTo(reasons.col(TAXONOMY_REASON)), "left");
+    Column family = coalesce(col(NEED_FAMILY), col(REASON), lit(NO_REASON));
+    Column needKey =
+        switch (rules.needKey()) {
+          case NEED_FAMILY -> family;
+          case CASE_ID -> coalesce(col(CASE_ID), family);
+          case COLUMNS -> {
+            List<Column> parts = new ArrayList<>();
+            for (String c : rules.needColumns()) {
+              Column part =
+                  c.startsWith("attributes.")
+                      ? try_element_at(col("attributes"), lit(c.substring("attributes.".length())))
+                      : col(c);
+              parts.add(coalesce(part.cast(DataTypes.StringType), lit("")));
+            }
+            yield concat_ws("|", parts.toArray(Column[]::new));
+          }
+        };
+    return joined.drop(TAXONOMY_REASON).withColumn(NEED_KEY, needKey);
+  }
+
+  /** Customers with more than the threshold of contacts on at least one UTC day, with their volumes. */
+  public static Dataset<Row> serviceAccounts(Dataset<Row> contacts, RecontactRules rules) {
+    int threshold = rules.serviceAccountContactsPerDay();
+    Dataset<Row> perDay = contacts.groupBy(CUSTOMER_KEY, CONTACT_DATE).agg(count(lit(1)).as("n"));
+    return perDay
+        .groupBy(CUSTOMER_KEY)
+        .agg(
+            sum("n").as("contacts"),
+            sum(when(col("n").gt(threshold), 1L).otherwise(0L)).as("days_over_threshold"),
+            max("n").as("max_contacts_per_day"),
+            max(struct(col("n"), col(CONTACT_DATE))).getField(CONTACT_DATE).as("busiest_date"),
+            min(CONTACT_DATE).as("first_date"),
+            max(CONTACT_DATE).as("last_date"))
+        .where(col("days_over_threshold").gt(0))
+        .withColumn("threshold", lit(threshold));
+  }
+
+  /**
+   * Tags recontacts, transfers, chains, first-contact resolution and the demand class.
+   *
+   * @param contacts new contacts to tag: the contacts columns plus those of {@link #withNeed}
+   * @param context already tagged contact_demand rows just before the new ones (the look-back of an incremental
+   *     run), or an empty frame; their recontact, chain and class columns are kept, their fcr_status is recomputed
+   * @param asOf the time up to which the data is complete: later recontacts are not yet known
+   * @param channelCost cost per contact by channel
+   * @return rows in the contact_demand contract's columns, context rows included
+   */
+  public static Dataset<Row> tag(
+      Dataset<Row> contacts,
+      Dataset<Row> context,
+      RecontactRules rules,
+      Timestamp asOf,
+      Map<String, Double> channelCost,
+      double defaultChannelCost) {
+    TableContract out = DemandTables.CONTACT_DEMAND;
+    // One frame: the new rows in the contract's columns (tags still null) and the context rows as they are.
+    List<Column> fresh = new ArrayList<>();
+    List<Column> kept = new ArrayList<>();
+    for (var f : out.schema().fields()) {
+      String name = f.name();
+      boolean input = List.of(contacts.columns()).contains(name);
+      fresh.add((input ? col(name) : lit(null)).cast(f.dataType()).as(name));
+      kept.add(col(name).cast(f.dataType()).as(name));
+    }
+    fresh.add(lit(false).as(CONTEXT));
+    fresh.add(col(TAXONOMY_CLASS));
+    fresh.add(col(TAXONOMY_SUBTYPE));
+    kept.add(lit(true).as(CONTEXT));
+    kept.add(lit(null).cast(DataTypes.StringType).as(TAXONOMY_CLASS));
+    kept.add(lit(null).cast(DataTypes.StringType).as(TAXONOMY_SUBTYPE));
+    Dataset<Row> rows =
+        contacts
+            .select(fresh.toArray(Column[]::new))
+            .unionByName(context.select(kept.toArray(Column[]::new)));
+
+    // The one sort: every window below shares this partitioning and order.
+    WindowSpec w = Window.partitionBy(CUSTOMER_KEY, NEED_KEY).orderBy(col(STARTED_AT), col(CONTACT_ID));
+    WindowSpec upToHere = w.rowsBetween(Window.unboundedPreceding(), Window.currentRow());
+    WindowSpec afterHere = w.rowsBetween(1, Window.unboundedFollowing());
+
+    Column isContext = col(CONTEXT);
+    Column start = seconds(col(STARTED_AT));
+    Dataset<Row> previous =
+        rows.withColumn("_prev_id", lag(CONTACT_ID, 1).over(w))
+            .withColumn("_prev_start", seconds(lag(STARTED_AT, 1).over(w)))
+            .withColumn("_prev_end", seconds(coalesce(lag(ENDED_AT, 1).over(w), lag(STARTED_AT, 1).over(w))))
+            .withColumn("_prev_outcome", lower(lag(OUTCOME, 1).over(w)))
+            .withColumn("_prev_automation", lag(AUTOMATION_FLOW, 1).over(w))
+            .withColumn("_rn", row_number().over(w));
+
+    Column gap = start.minus(col("_prev_start"));
+    Column window =
+        coalesce(
+            lookup(seconds(rules.windowByNeed()), col(NEED_KEY)),
+            lookup(seconds(rules.windowByChannel()), col(CHANNEL)),
+            lit(rules.window().getSeconds()));
+    Column hasPrevious = col("_prev_id").isNotNull();
+    Column transfer =
+        hasPrevious
+            .and(col("_prev_outcome").isin(rules.transferOutcomes().toArray()))
+            .and(start.leq(col("_prev_end").plus(rules.transferGap().getSeconds())));
+    Column canRecontact =
+        rules.outbound() == RecontactRules.Outbound.CAN_RECONTACT
+            ? lit(true)
+            : col(DIRECTION).equalTo("INBOUND");
+    Column recontact = hasPrevious.and(not(transfer)).and(canRecontact).and(gap.leq(window));
+    Dataset<Row> linked =
+        previous
+            .withColumn(IS_TRANSFER, when(isContext, col(IS_TRANSFER)).otherwise(coalesce(transfer, lit(false))))
+            .withColumn(IS_RECONTACT, when(isContext, col(IS_RECONTACT)).otherwise(coalesce(recontact, lit(false))))
+            .withColumn("_linked", col(IS_TRANSFER).or(col(IS_RECONTACT)))
+            .withColumn(
+                PRIOR_CONTACT_ID,
+                when(isContext, col(PRIOR_CONTACT_ID)).when(col("_linked"), col("_prev_id")))
+            .withColumn(GAP_SECONDS, when(isContext, col(GAP_SECONDS)).when(col("_linked"), gap));
+
+    // A chain restarts at every contact that is not linked to its predecessor; context rows carry their chain.
+    Column anchored = isContext.or(not(col("_linked")));
+    Dataset<Row> chained =
+        linked
+            .withColumn(
+                "_anchor_id",
+                last(when(anchored, when(isContext, col(CHAIN_ID)).otherwise(col(CONTACT_ID))), true).over(upToHere))
+            .withColumn(
+                "_anchor_position",
+                last(when(anchored, when(isContext, col(CHAIN_POSITION)).otherwise(lit(1))), true).over(upToHere))
+            .withColumn("_anchor_rn", last(when(anchored, col("_rn")), true).over(upToHere))
+            // Transfers continue the same touch: the next contact that is not a transfer decides.
+            .withColumn("_next_is_recontact", first(when(not(col(IS_TRANSFER)), col(IS_RECONTACT)), true).over(afterHere));
+
+    Column censorWindow =
+        coalesce(
+            lookup(seconds(rules.windowByNeed()), col(NEED_KEY)), lit(rules.maxChannelWindow().getSeconds()));
+    Column fcr =
+        when(col("_next_is_recontact").equalTo(true), lit(REPEATED))
+            .when(start.plus(censorWindow).gt(lit(asOf.getTime() / 1000)), lit(PENDING))
+            .otherwise(lit(RESOLVED_FIRST_TIME));
+
+    Column taxonomyFailure = col(TAXONOMY_CLASS).equalTo(FAILURE);
+    Column automationInduced =
+        rules.automation() == RecontactRules.Automation.AUTOMATION_INDUCED
+            ? col("_linked").and(col("_prev_automation").isNotNull())
+            : lit(false);
+    Column demandClass =
+        when(isContext, col(DEMAND_CLASS))
+            .when(taxonomyFailure, lit(FAILURE))
+            .when(automationInduced, lit(FAILURE))
+            .when(col(IS_RECONTACT), lit(FAILURE))
+            .when(col(TAXONOMY_CLASS).equalTo(VALUE), lit(VALUE))
+            .otherwise(lit(UNCLASSIFIED));
+    Column subtype =
+        when(isContext, col(FAILURE_SUBTYPE))
+            .when(taxonomyFailure, col(TAXONOMY_SUBTYPE))
+            .when(automationInduced, lit(AUTOMATION_INDUCED))
+            .when(col(IS_RECONTACT), lit(REPEAT_NOT_RESOLVED));
+    Column decidedBy =
+        when(isContext, col(DECIDED_BY))
+            .when(taxonomyFailure, lit("taxonomy_failure_reason"))
+            .when(automationInduced, lit("automation_induced"))
+            .when(col(IS_RECONTACT), lit("recontact"))
+            .when(col(TAXONOMY_CLASS).equalTo(VALUE), lit("taxonomy_value_reason"))
+            .when(col(REASON).isNull(), lit("no_reason"))
+            .otherwise(lit("reason_not_in_taxonomy"));
+    Column cost =
+        coalesce(lookup(channelCost, lower(col(CHANNEL))), lit(defaultChannelCost));
+
+    Dataset<Row> tagged =
+        chained
+            .withColumn(CHAIN_ID, col("_anchor_id"))
+            .withColumn(CHAIN_POSITION, col("_anchor_position").plus(col("_rn")).minus(col("_anchor_rn")))
+            .withColumn(FCR_STATUS, fcr)
+            .withColumn(DEMAND_CLASS, demandClass)
+            .withColumn(FAILURE_SUBTYPE, subtype)
+            .withColumn(DECIDED_BY, decidedBy)
+            .withColumn(COST, when(isContext, col(COST)).otherwise(cost));
+    List<Column> columns = new ArrayList<>();
+    for (var f : out.schema().fields()) {
+      columns.add(col(f.name()).cast(f.dataType()).as(f.name()));
+    }
+    return tagged.select(columns.toArray(Column[]::new));
+  }
+
+  /** Epoch seconds of a timestamp column. */
+  static Column seconds(Column timestamp) {
+    return timestamp.cast(DataTypes.LongType);
+  }
+
+  private static Map<String, Long> seconds(Map<String, Duration> durations) {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    durations.forEach((k, v) -> out.put(k, v.getSeconds()));
+    return out;
+  }
+
+  /** {@code map[key]} over a literal map, null when the key is missing or the map is empty. */
+  static Column lookup(Map<String, ? extends Number> map, Column key) {
+    if (map.isEmpty()) {
+      return lit(null);
+    }
+    List<Column> entries = new ArrayList<>();
+    map.forEach(
+        (k, v) -> {
+          entries.add(lit(k));
+          entries.add(lit(v));
+        });
+    return try_element_at(org.apache.spark.sql.functions.map(entries.toArray(Column[]::new)), key);
+  }
+}

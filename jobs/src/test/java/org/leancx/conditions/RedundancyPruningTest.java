@@ -1,0 +1,137 @@
+package org.leancx.conditions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The measures and the pruning rules on small hand-made counts (no Spark). */
+class RedundancyPruningTest {
+  private static MeasuredSet set(long n, long failures, String... conditions) {
+    return new MeasuredSet(List.of(conditions), n, failures, failures * 10.0);
+  }
+
+  private static final MeasuredSet ALL = set(1000, 100);
+
+  @Test
+  void liftExcessFailuresAndExcessCost() {
+    MeasuredSet bot = set(200, 60, "channel=bot");
+    assertThat(bot.failureRate()).isEqualTo(0.30);
+    assertThat(bot.lift(0.10)).isCloseTo(3.0, within(1e-12));
+    // 60 failures where 200 x 0.10 = 20 were expected: 40 excess, at 10 per failure.
+    assertThat(bot.excessFailures(0.10)).isCloseTo(40.0, within(1e-12));
+    assertThat(bot.excessCost(0.10)).isCloseTo(400.0, within(1e-9));
+  }
+
+  @Test
+  void wilsonIntervalMatchesHandComputedValues() {
+    // p = 0.3, n = 100, z = 1.96: centre (p + z²/2n) / (1 + z²/n), half z/(1 + z²/n) · sqrt(p(1-p)/n + z²/4n²).
+    double[] ci = MeasuredSet.wilson(30, 100, MeasuredSet.Z95);
+    assertThat(ci[0]).isCloseTo(0.218949, within(1e-6));
+    assertThat(ci[1]).isCloseTo(0.395849, within(1e-6));
+    // Unlike the normal approximation, it stays inside [0, 1] and is not empty at 0 and n.
+    double[] none = MeasuredSet.wilson(0, 10, MeasuredSet.Z95);
+    assertThat(none[0]).isEqualTo(0.0);
+    assertThat(none[1]).isCloseTo(0.277533, within(1e-6));
+    double[] every = MeasuredSet.wilson(5, 5, MeasuredSet.Z95);
+    assertThat(every[0]).isCloseTo(0.565518, within(1e-6));
+    assertThat(every[1]).isEqualTo(1.0);
+  }
+
+  @Test
+  void aSupersetThatAddsNoLiftIsNotReported() {
+    List<MeasuredSet> measured = List.of(ALL,
+        set(200, 60, "channel=bot"),
+        set(500, 50, "region=x"),
+        set(100, 31, "channel=bot", "region=x")); // 0.31 < 1.1 x 0.30
+    RedundancyPruning.Outcome out = RedundancyPruning.prune(measured, 0.1, 10);
+    assertThat(names(out)).containsExactly(List.of("channel=bot"));
+    assertThat(out.droppedBySubsetLift()).isEqualTo(2);
+    RedundancyPruning.RootConditionSet bot = out.reported().get(0);
+    assertThat(bot.rank()).isEqualTo(1);
+    assertThat(bot.baselineRate()).isEqualTo(0.10);
+    assertThat(bot.excessFailures()).isCloseTo(40.0, within(1e-9));
+  }
+
+  @Test
+  void aSetWhoseIntervalIncludesTheBaselineIsNotReported() {
+    // 2 of 10 is a lift of 2, but its 95% interval (0.057, 0.510) includes the baseline 0.10.
+    List<MeasuredSet> measured = List.of(ALL, set(10, 2, "team=small"));
+    assertThat(MeasuredSet.wilson(2, 10, MeasuredSet.Z95)[0]).isLessThan(0.10);
+    assertThat(RedundancyPruning.prune(measured, 0.1, 10).reported()).isEmpty();
+  }
+
+  @Test
+  void theCombinationIsReportedNotItsParts() {
+    // team=t2 and segment=smb fail more only where both hold.
+    List<MeasuredSet> measured = List.of(ALL,
+        set(300, 45, "team=t2"),
+        set(300, 45, "segment=smb"),
+        set(100, 35, "segment=smb", "team=t2"));
+    RedundancyPruning.Outcome out = RedundancyPruning.prune(measured, 0.1, 10);
+    // Each part alone passes rule 1 (lift 1.5, interval above 0.10) ...
+    assertThat(RedundancyPruning.beatsBaseline(300, 45, 0.10, 1.1)).isTrue();
+    // ... but outside the pair it fails at 10 / 200 = 0.05: explained by the pair.
+    assertThat(names(out)).containsExactly(List.of("segment=smb", "team=t2"));
+    assertThat(out.droppedAsExplained()).isEqualTo(2);
+  }
+
+  @Test
+  void anAttributeThatTravelsWithARealConditionIsExplainedAway() {
+    // queue=q9 is mostly met together with product=loan, and fails no more than baseline without it.
+    List<MeasuredSet> measured = List.of(ALL,
+        set(200, 60, "product=loan"),
+        set(250, 50, "queue=q9"),
+        set(160, 48, "product=loan", "queue=q9"));
+    RedundancyPruning.Outcome out = RedundancyPruning.prune(measured, 0.1, 10);
+    assertThat(names(out)).containsExactly(List.of("product=loan"));
+  }
+
+  @Test
+  void independentCausesThatMeetAreNotANewSetButAnInteractionIs() {
+    MeasuredSet bot = set(200, 60, "channel=bot"); // lift 3
+    MeasuredSet billing = set(400, 80, "need_family=billing"); // lift 2
+    // Product of the lifts: 6 -> rate 0.6; a pair at 0.6 adds nothing beyond its parts.
+    RedundancyPruning.Outcome product =
+        RedundancyPruning.prune(List.of(ALL, bot, billing, set(40, 24, "channel=bot", "need_family=billing")), 0.1, 10);
+    assertThat(names(product)).containsExactlyInAnyOrder(List.of("channel=bot"), List.of("need_family=billing"));
+    assertThat(product.droppedAsProduct()).isEqualTo(1);
+    // A pair at 0.95 (lift 9.5 > 1.1 x 6) is a real interaction and is reported too.
+    RedundancyPruning.Outcome interaction = RedundancyPruning.prune(
+        List.of(ALL, set(400, 120, "channel=bot"), set(800, 160, "need_family=billing"),
+            set(40, 38, "channel=bot", "need_family=billing")), 0.1, 10);
+    assertThat(names(interaction)).contains(List.of("channel=bot", "need_family=billing"));
+  }
+
+  @Test
+  void setsAreRankedByExcessCostAndCapped() {
+    List<MeasuredSet> measured = new ArrayList<>(List.of(ALL,
+        new MeasuredSet(List.of("channel=phone"), 100, 40, 40 * 6.0), // excess 30 x 6 = 180
+        new MeasuredSet(List.of("channel=bot"), 200, 60, 60 * 0.3))); // excess 40 x 0.3 = 12
+    RedundancyPruning.Outcome out = RedundancyPruning.prune(measured, 0.1, 1);
+    assertThat(names(out)).containsExactly(List.of("channel=phone"));
+    assertThat(out.reported().get(0).excessCost()).isCloseTo(180.0, within(1e-9));
+  }
+
+  @Test
+  void subsetCounterYieldsOnlyCandidateSubsetsLevelByLevel() {
+    Set<String> candidates = ConditionMining.keys(List.of(
+        List.of("a=1"), List.of("b=1"), List.of("c=1"), List.of("a=1", "b=1"), List.of("a=1", "b=1", "c=1"),
+        List.of("b=1", "c=1")));
+    ConditionMining.SubsetCounter counter = new ConditionMining.SubsetCounter(candidates, 3);
+    String sep = ConditionMining.SEPARATOR;
+    assertThat(counter.subsets(new String[] {"c=1", "b=1", "a=1", "d=1"}))
+        .containsExactly("", "a=1", "b=1", "c=1", "a=1" + sep + "b=1", "b=1" + sep + "c=1",
+            "a=1" + sep + "b=1" + sep + "c=1");
+    // {a,c} is no candidate, so {a,b,c} is reached through {a,b} only, once.
+    assertThat(new ConditionMining.SubsetCounter(candidates, 2).subsets(new String[] {"a=1", "b=1", "c=1"}))
+        .hasSize(6);
+  }
+
+  private static List<List<String>> names(RedundancyPruning.Outcome out) {
+    return out.reported().stream().map(RedundancyPruning.RootConditionSet::conditions).toList();
+  }
+}

@@ -11,14 +11,17 @@ import picocli.CommandLine.Command;
     version = "leancx 0.1.0",
     description = "Lean customer-experience analytics on Spark and Delta Lake.",
     subcommands = {
-      RunsCommand.class,
+      DemoCommand.class,
+      GenerateCommand.class,
+      IngestCommand.class,
+      FailureDemandCommand.class,
       RootConditionsCommand.class,
+      JourneysCommand.class,
       TablesCommand.class,
       SqlCommand.class,
-      FailureDemandCommand.class,
-      JourneysCommand.class,
       CapacityCommand.class,
       ScorecardCommand.class,
+      RunsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -56,7 +56,8 @@ public final class Settings {
     return resolvePath(home, config.getString(key));
   }
 
-  static String resolvePath(Path home, String value) {
+  /** Resolves {@code value} against {@code home} as {@link #path} does: URIs are kept, relative paths resolved. */
+  public static String resolvePath(Path home, String value) {
     if (value.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:/.*")) {
       return value;
     }
@@ -158,7 +159,7 @@ public final class Settings {
   }
 
   /** The known key with the smallest edit distance, or null when none is close. */
-  static String nearest(String key, Set<String> known) {
+  public static String nearest(String key, Set<String> known) {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (String k : known) {

@@ -191,10 +191,13 @@ public final class Recontacts {
             lookup(seconds(rules.windowByChannel()), col(CHANNEL)),
             lit(rules.window().getSeconds()));
     Column hasPrevious = col("_prev_id").isNotNull();
+    // Null-safe: a predecessor without an outcome is no transfer (SQL's null would also veto the recontact).
     Column transfer =
-        hasPrevious
-            .and(col("_prev_outcome").isin(rules.transferOutcomes().toArray()))
-            .and(start.leq(col("_prev_end").plus(rules.transferGap().getSeconds())));
+        coalesce(
+            hasPrevious
+                .and(col("_prev_outcome").isin(rules.transferOutcomes().toArray()))
+                .and(start.leq(col("_prev_end").plus(rules.transferGap().getSeconds()))),
+            lit(false));
     Column canRecontact =
         rules.outbound() == RecontactRules.Outbound.CAN_RECONTACT
             ? lit(true)

@@ -64,6 +64,9 @@ class FailureDemandExamplesTest extends SparkTestBase {
     // A recontact after a bot contact is automation induced.
     d.add("bo-a", "bot", "bot", "INBOUND", "2026-01-01 09:00", 3, "billing_question", "resolved", "billing_bot");
     d.add("bo-b", "bot", "phone", "INBOUND", "2026-01-02 09:00", 5, "billing_question", "resolved", null);
+    // Contacts without an outcome (no transfer possible) starting together: the second is a recontact.
+    d.add("no-1", "no-outcome", "letter", "INBOUND", "2026-01-04 00:00", 0, "contract_renewal", null, null);
+    d.add("no-2", "no-outcome", "letter", "INBOUND", "2026-01-04 00:00", 0, "contract_renewal", null, null);
     inputContacts = d.size();
 
     warehouse = warehouse("demand-examples");
@@ -180,6 +183,12 @@ class FailureDemandExamplesTest extends SparkTestBase {
     assertThat((Long) chain.getAs("span_seconds")).isEqualTo(6 * 86_400L);
     assertThat((Double) chain.getAs("cost")).isEqualTo(6.0 + 4.0 + 6.0 + 5.0);
     assertThat((Double) chain.getAs("repeat_cost")).isEqualTo(4.0 + 6.0 + 5.0);
+  }
+
+  @Test
+  void aPredecessorWithoutOutcomeIsNoTransfer() {
+    assertThat((Boolean) row("no-2").getAs("is_transfer")).isFalse();
+    assertThat(recontact("no-2")).isTrue();
   }
 
   @Test

@@ -1,0 +1,148 @@
+package org.leancx.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import org.leancx.common.RunLog;
+import org.leancx.common.TableContract;
+import org.leancx.common.TableFingerprint;
+import org.leancx.common.Warehouse;
+import org.leancx.conditions.Outcome;
+import org.leancx.conditions.RootConditions;
+import org.leancx.demand.FailureDemand;
+import org.leancx.generate.Generator;
+import org.leancx.ingest.IngestJob;
+import org.leancx.capacity.CapacitySettings;
+import org.leancx.capacity.CapacityWhatIf;
+import org.leancx.capacity.LeanScorecard;
+import org.leancx.capacity.ScorecardSettings;
+import org.leancx.journeys.Journeys;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** The whole pipeline on synthetic data: generate, ingest, every job, then the list of tables written. */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Generate a synthetic data set (generate.customers, default ~250k contacts over 180 days), ingest it, run every"
+          + " job, and print the tables written with their row counts. A rerun leaves identical tables.",
+      "  ./leancx demo --set generate.customers=2000     (a small, fast run)"
+    })
+final class DemoCommand implements Callable<Integer> {
+  /** Where the demo keeps the fingerprints of its last run, inside the warehouse folder. */
+  static final String FINGERPRINT_FILE = "_demo_fingerprints.properties";
+
+  @Mixin ConfigOptions config;
+
+  @Option(
+      names = "--check-identical",
+      description = "After the run, compare every table with the fingerprints of the previous demo run and fail if"
+          + " any differs (proves that a rerun replaces, never duplicates).")
+  boolean checkIdentical;
+
+  /** One step of the demo. */
+  record Stage(String name, Supplier<Object> body) {}
+
+  @Override
+  public Integer call() throws IOException {
+    long t0 = System.nanoTime();
+    Environment env = Environment.open(config);
+    Warehouse w = env.warehouse();
+    var s = env.settings();
+    String raw = s.path("generate.output");
+    List<Stage> stages =
+        List.of(
+            new Stage("generate synthetic raw exports", () -> Generator.run(w, s)),
+            new Stage("ingest contacts", () -> IngestJob.run(w, s, "synthetic_contacts", raw + "/contacts")),
+            new Stage("ingest case events", () -> IngestJob.run(w, s, "synthetic_case_events", raw + "/case_events")),
+            new Stage("failure-demand", () -> FailureDemand.run(w, s, FailureDemand.Slice.full())),
+            new Stage("root-conditions", () -> RootConditions.run(w, s, Outcome.FAILURE_DEMAND)),
+            new Stage("journeys", () -> Journeys.run(w, s, "demo")),
+            new Stage("capacity", () -> CapacityWhatIf.run(w, s, CapacitySettings.from(s))),
+            new Stage("scorecard", () -> LeanScorecard.run(w, s, ScorecardSettings.from(s))));
+    for (int i = 0; i < stages.size(); i++) {
+      Stage stage = stages.get(i);
+      long t = System.nanoTime();
+      System.out.printf("[%d/%d] %s ...%n", i + 1, stages.size(), stage.name());
+      Object result = stage.body().get();
+      System.out.printf("[%d/%d] %s done in %.1f s: %s%n", i + 1, stages.size(), stage.name(), seconds(t), result);
+    }
+
+    Map<String, TableFingerprint> fingerprints = new LinkedHashMap<>();
+    System.out.println();
+    System.out.println("Tables written (Delta, query them as " + w.settings().database() + ".<table>, e.g. ./leancx sql"
+        + " \"SELECT * FROM " + w.settings().database() + ".demand_daily LIMIT 10\"):");
+    System.out.printf("  %-22s %12s  %s%n", "table", "rows", "location");
+    for (TableContract c : Contracts.all()) {
+      if (!w.exists(c)) {
+        continue;
+      }
+      TableFingerprint f = TableFingerprint.of(w.read(c));
+      if (!c.name().equals(RunLog.PIPELINE_RUNS.name())) {
+        fingerprints.put(c.name(), f);
+      }
+      System.out.printf("  %-22s %12d  %s%n", c.name(), f.rows(), w.location(c));
+    }
+    Path fingerprintFile = Path.of(w.settings().path(), FINGERPRINT_FILE);
+    List<String> differing = compare(fingerprintFile, fingerprints);
+    save(fingerprintFile, fingerprints);
+    System.out.printf("%nDemo finished in %.1f s. Raw exports: %s. Run log: ./leancx runs%n", seconds(t0), raw);
+    if (checkIdentical) {
+      if (differing == null) {
+        throw new IllegalStateException(
+            "--check-identical: no fingerprints of a previous demo run in " + fingerprintFile + ". Run the demo once"
+                + " without it first.");
+      }
+      if (!differing.isEmpty()) {
+        throw new IllegalStateException("--check-identical: these tables differ from the previous run: " + differing);
+      }
+      System.out.println("--check-identical: all " + fingerprints.size() + " tables are identical to the previous run.");
+    }
+    return 0;
+  }
+
+  private static double seconds(long since) {
+    return (System.nanoTime() - since) / 1e9;
+  }
+
+  /** The tables whose fingerprint differs from the saved one, or null when nothing was saved. */
+  private static List<String> compare(Path file, Map<String, TableFingerprint> now) throws IOException {
+    if (!Files.exists(file)) {
+      return null;
+    }
+    Properties before = new Properties();
+    try (var in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      before.load(in);
+    }
+    List<String> differing = new ArrayList<>();
+    for (Map.Entry<String, TableFingerprint> e : now.entrySet()) {
+      if (!format(e.getValue()).equals(before.getProperty(e.getKey()))) {
+        differing.add(e.getKey() + " (was " + before.getProperty(e.getKey()) + ", now " + format(e.getValue()) + ")");
+      }
+    }
+    return differing;
+  }
+
+  private static void save(Path file, Map<String, TableFingerprint> fingerprints) throws IOException {
+    Properties p = new Properties();
+    fingerprints.forEach((k, v) -> p.setProperty(k, format(v)));
+    Files.createDirectories(file.getParent());
+    try (var out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      p.store(out, "leancx demo: rows:hash of every table after the last demo run");
+    }
+  }
+
+  private static String format(TableFingerprint f) {
+    return f.rows() + ":" + Long.toHexString(f.hashSum());
+  }
+}

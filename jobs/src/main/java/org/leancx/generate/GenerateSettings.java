@@ -1,0 +1,195 @@
+package org.leancx.generate;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeSet;
+import org.leancx.common.Settings;
+import org.leancx.common.SettingsException;
+
+/**
+ * The typed {@code generate.*} settings of the synthetic data generator.
+ *
+ * @param output folder or URI the raw exports are written to (replaced on every run)
+ * @param format raw export format of contacts and case events
+ * @param customers number of customers, service accounts included
+ * @param days days of history, ending at {@code endDate}
+ * @param endDate last day of the data (inclusive)
+ * @param seed the seed: the same seed and settings give the same data
+ * @param dirtyRate extra dirty rows per clean contact
+ * @param baseFailureRate chance that a touch is not resolved before the planted multipliers
+ * @param serviceAccounts number of service-account customers
+ * @param customersPerFile customers per output part file
+ * @param planted the planted condition sets, sorted by name
+ * @param taxonomy the reason taxonomy file (from {@code demand.taxonomy})
+ */
+public record GenerateSettings(
+    String output,
+    Format format,
+    long customers,
+    int days,
+    LocalDate endDate,
+    long seed,
+    double dirtyRate,
+    double baseFailureRate,
+    int serviceAccounts,
+    long customersPerFile,
+    List<PlantedSet> planted,
+    String taxonomy) {
+
+  /** Raw export formats. */
+  public enum Format {
+    CSV,
+    PARQUET
+  }
+
+  /** The attributes a planted condition may name (as in the root-conditions job). */
+  public static final List<String> ATTRIBUTES =
+      List.of("channel", "need_family", "reason", "team", "product", "segment", "region", "automation_flow");
+
+  /**
+   * One planted root-condition set: a touch meeting every condition is {@code failureMultiplier} times as likely to
+   * be not resolved.
+   *
+   * @param name the set's name (its key in conf)
+   * @param conditions {@code attribute=value} conditions, sorted
+   * @param failureMultiplier the factor on the base failure rate
+   */
+  public record PlantedSet(String name, List<String> conditions, double failureMultiplier) {
+    public PlantedSet {
+      if (conditions.isEmpty()) {
+        throw new SettingsException(
+            "generate.planted-conditions." + name + ".conditions is empty: give at least one attribute=value.");
+      }
+      List<String> sorted = new ArrayList<>();
+      for (String c : conditions) {
+        int eq = c.indexOf('=');
+        String attribute = eq < 0 ? c : c.substring(0, eq).trim();
+        if (eq <= 0 || !ATTRIBUTES.contains(attribute) || c.substring(eq + 1).isBlank()) {
+          throw new SettingsException(
+              "generate.planted-conditions."
+                  + name
+                  + ": condition '"
+                  + c
+                  + "' must be attribute=value with attribute one of "
+                  + ATTRIBUTES
+                  + ", e.g. channel=bot.");
+        }
+        sorted.add(attribute + "=" + c.substring(eq + 1).trim().toLowerCase(Locale.ROOT));
+      }
+      sorted.sort(null);
+      conditions = List.copyOf(sorted);
+      if (!(failureMultiplier > 0) || failureMultiplier > 50) {
+        throw new SettingsException(
+            "generate.planted-conditions."
+                + name
+                + ".failure-multiplier is "
+                + failureMultiplier
+                + ": it must be above 0 and at most 50 (e.g. 3.0).");
+      }
+    }
+
+    /** The attribute of condition {@code i}. */
+    public String attribute(int i) {
+      return conditions.get(i).substring(0, conditions.get(i).indexOf('='));
+    }
+
+    /** The value of condition {@code i}. */
+    public String value(int i) {
+      return conditions.get(i).substring(conditions.get(i).indexOf('=') + 1);
+    }
+  }
+
+  public GenerateSettings {
+    if (output == null || output.isBlank()) {
+      throw new SettingsException("generate.output is empty: set it to a folder, e.g. data/synthetic.");
+    }
+    if (customers < 1 || customers > 100_000_000_000L) {
+      throw new SettingsException(
+          "generate.customers is " + customers + ": it must be between 1 and 10^11 (default 40000).");
+    }
+    if (days < 30 || days > 3660) {
+      throw new SettingsException("generate.days is " + days + ": it must be between 30 and 3660 (default 180).");
+    }
+    if (!(dirtyRate >= 0 && dirtyRate <= 0.2)) {
+      throw new SettingsException("generate.dirty-rate is " + dirtyRate + ": it must be between 0 and 0.2.");
+    }
+    if (!(baseFailureRate > 0 && baseFailureRate < 0.5)) {
+      throw new SettingsException(
+          "generate.base-failure-rate is " + baseFailureRate + ": it must be above 0 and below 0.5 (default 0.12).");
+    }
+    if (serviceAccounts < 0) {
+      throw new SettingsException("generate.service-accounts is " + serviceAccounts + ": it must be 0 or more.");
+    }
+    if (customersPerFile < 1) {
+      throw new SettingsException("generate.customers-per-file is " + customersPerFile + ": it must be at least 1.");
+    }
+    planted = List.copyOf(planted);
+  }
+
+  /** The number of part files of each output. */
+  public int files() {
+    return (int) Math.min(10_000, 1 + (customers - 1) / customersPerFile);
+  }
+
+  /** The first day of the data. */
+  public LocalDate startDate() {
+    return endDate.minusDays(days - 1L);
+  }
+
+  public static GenerateSettings from(Settings settings) {
+    Config c = settings.config();
+    String formatName = c.getString("generate.format").trim().toUpperCase(Locale.ROOT);
+    Format format;
+    try {
+      format = Format.valueOf(formatName);
+    } catch (IllegalArgumentException e) {
+      throw new SettingsException(
+          "generate.format is '" + c.getString("generate.format") + "': use csv or parquet.", e);
+    }
+    LocalDate end;
+    try {
+      end = LocalDate.parse(c.getString("generate.end-date"));
+    } catch (DateTimeParseException e) {
+      throw new SettingsException(
+          "generate.end-date is '" + c.getString("generate.end-date") + "': use an ISO date, e.g. 2026-06-30.", e);
+    }
+    List<PlantedSet> planted = new ArrayList<>();
+    Config sets = c.getConfig("generate.planted-conditions");
+    for (String name : new TreeSet<>(sets.root().keySet())) {
+      try {
+        Config set = sets.getConfig(quote(name));
+        planted.add(
+            new PlantedSet(name, set.getStringList("conditions"), set.getDouble("failure-multiplier")));
+      } catch (ConfigException e) {
+        throw new SettingsException(
+            "generate.planted-conditions."
+                + name
+                + " must be { conditions = [\"attribute=value\", ...], failure-multiplier = x }: "
+                + e.getMessage(),
+            e);
+      }
+    }
+    return new GenerateSettings(
+        settings.path("generate.output"),
+        format,
+        c.getLong("generate.customers"),
+        c.getInt("generate.days"),
+        end,
+        c.getLong("generate.seed"),
+        c.getDouble("generate.dirty-rate"),
+        c.getDouble("generate.base-failure-rate"),
+        c.getInt("generate.service-accounts"),
+        c.getLong("generate.customers-per-file"),
+        planted,
+        settings.path("demand.taxonomy"));
+  }
+
+  private static String quote(String key) {
+    return "\"" + key.replace("\"", "\\\"") + "\"";
+  }
+}

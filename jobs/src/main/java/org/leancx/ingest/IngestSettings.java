@@ -1,0 +1,44 @@
+package org.leancx.ingest;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import org.leancx.common.Settings;
+import org.leancx.common.SettingsException;
+
+/**
+ * The {@code ingest} section of the config: where the source mappings live and the validation thresholds.
+ *
+ * @param sourcesDir the folder of the source mappings ({@code <sourcesDir>/<name>.conf})
+ * @param maxRejectRate a source whose quarantined / input rows exceeds this fails the run
+ * @param futureTolerance timestamps later than now plus this are implausible
+ * @param earliestDate timestamps before this date (UTC) are implausible
+ */
+public record IngestSettings(String sourcesDir, double maxRejectRate, Duration futureTolerance, LocalDate earliestDate) {
+  public IngestSettings {
+    if (maxRejectRate < 0 || maxRejectRate > 1) {
+      throw new SettingsException(
+          "ingest.max-reject-rate is " + maxRejectRate + ": it must be between 0 and 1 (default 0.05).");
+    }
+    if (futureTolerance.isNegative()) {
+      throw new SettingsException("ingest.future-tolerance is negative (" + futureTolerance + "): use e.g. 2d.");
+    }
+  }
+
+  public static IngestSettings from(Settings settings) {
+    Config c = settings.config();
+    LocalDate earliest;
+    try {
+      earliest = LocalDate.parse(c.getString("ingest.earliest-date"));
+    } catch (DateTimeParseException e) {
+      throw new SettingsException(
+          "ingest.earliest-date is '" + c.getString("ingest.earliest-date") + "': give an ISO date, e.g. 1990-01-01.", e);
+    }
+    return new IngestSettings(
+        settings.path("ingest.sources-dir"),
+        c.getDouble("ingest.max-reject-rate"),
+        c.getDuration("ingest.future-tolerance"),
+        earliest);
+  }
+}

@@ -1,0 +1,276 @@
+package org.leancx.ingest;
+
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.leancx.common.RunLog;
+import org.leancx.common.Settings;
+import org.leancx.common.SettingsException;
+import org.leancx.common.SparkTestBase;
+import org.leancx.common.Warehouse;
+
+/**
+ * Each validation rule on small CSV files written here: the record is quarantined with its reason code and a message
+ * naming the file, the record and the value; file-level faults fail with the fix; input = accepted + quarantined +
+ * duplicates; a rerun leaves identical tables.
+ */
+class IngestValidationTest extends SparkTestBase {
+  private static final Path DIR = HOME.resolve("jobs/target/ingest-validation");
+  private static final Path SOURCES = DIR.resolve("sources");
+  private static Warehouse warehouse;
+
+  private static final String HEADER = "id,customer,channel,dir,start,end,wait,reason,outcome,product";
+  private static final String MAPPING =
+      """
+      target = contacts
+      path = "%s"
+      null-values = ["", "NULL"]
+      timestamp-formats = ["yyyy-MM-dd HH:mm:ss", "dd/MM/yyyy HH:mm"]
+      time-zone = "Europe/Amsterdam"
+      columns {
+        contact_id = id, customer_id = customer, channel = channel, direction = dir, started_at = start
+        ended_at = end, wait_seconds = wait, reason = reason, outcome = outcome
+      }
+      value-maps { channel { Phone = phone, Chat = chat } }
+      keep = [product]
+      """;
+
+  @BeforeAll
+  static void setUp() {
+    warehouse = warehouse("ingest-validation");
+    deleteRecursively(DIR);
+  }
+
+  private static Path write(Path file, String content) {
+    try {
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, content, StandardCharsets.UTF_8);
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Writes conf/sources/NAME.conf for the test mapping reading {@code input}. */
+  private static void mapping(String name, Path input, String body) {
+    write(SOURCES.resolve(name + ".conf"), body.formatted(input.toString()));
+  }
+
+  private static Settings settings(double maxRejectRate) {
+    return settings("ingest.sources-dir=" + SOURCES, "ingest.max-reject-rate=" + maxRejectRate);
+  }
+
+  private static Map<Long, Row> quarantineByRecord(String source, String file) {
+    Map<Long, Row> out = new HashMap<>();
+    for (Row r :
+        warehouse.read(CanonicalTables.QUARANTINE)
+            .filter(col("source").equalTo(source).and(col("source_file").equalTo(file)))
+            .collectAsList()) {
+      out.put(r.<Long>getAs("source_record"), r);
+    }
+    return out;
+  }
+
+  private static List<String> sorted(String source, org.leancx.common.TableContract table) {
+    return warehouse.read(table).filter(col("source").equalTo(source)).collectAsList().stream()
+        .map(Row::toString).sorted().collect(Collectors.toList());
+  }
+
+  @Test
+  void everyRuleQuarantinesWithItsReasonAndReconcilesAndRerunsIdentically() {
+    Path folder = DIR.resolve("bad");
+    write(folder.resolve("a.csv"), String.join("\n",
+        HEADER,
+        "c1,cust1,Phone,inbound,2024-03-01 10:00:00,2024-03-01 10:05:00,30,billing,resolved,p1",   // 1 ok
+        "c2,cust2,Chat,inbound,2024-13-01 25:00,,,billing,resolved,p1",                            // 2 bad timestamp
+        ",cust3,Phone,inbound,2024-03-01 10:00:00,,,billing,,p1",                                   // 3 missing id
+        "c4,cust4,Phone,inbound,2024-03-01 10:00:00,2024-03-01 09:00:00,,billing,,p1",             // 4 ended before
+        "c5,cust5,Phone,inbound,1970-01-01 00:00:00,,,billing,,p1",                                 // 5 too early
+        "c6,cust6,Phone,inbound,2999-01-01 00:00:00,,,billing,,p1",                                 // 6 future
+        "c7,cust7,Phone,2024-03-01 10:00:00",                                                       // 7 too few columns
+        "c8,cust8,Phone,inbound,2024-03-01 10:00:00,,,billing,,p1,extra",                           // 8 too many
+        "c9,cust9,Phone,inbound,2024-03-01 10:00:00,,-5,billing,,p1",                               // 9 negative wait
+        "c1,cust1,Phone,inbound,2024-03-01 10:00:00,2024-03-01 10:05:00,30,billing,resolved,p1",   // 10 exact dup
+        "c1,cust1,Phone,inbound,2024-03-01 11:00:00,2024-03-01 11:05:00,30,billing,resolved,p1",   // 11 conflict
+        "c12,,Phone,inbound,2024-03-01 10:00:00,,,billing,,p1",                                     // 12 no customer
+        "c13,cust13,Phone,sideways,2024-03-01 10:00:00,,,billing,,p1",                              // 13 bad direction
+        "c14,cust14,Phone,inbound,2024-03-01 10:00:00,2025-06-01 10:00:00,,billing,,p1",           // 14 > 1 year
+        "c15,cust15,Phone,NULL,2024-03-01 10:00:00,,abc,billing,,p1",                               // 15 wait not a number
+        "c16,cust16,Phone,NULL,01/03/2024 10:00,,,billing,,p2",                                     // 16 ok, 2nd format
+        "c17,cust17,Letter,outbound,2024-03-01 10:00:00,,,,,"                                       // 17 ok
+        ) + "\n");
+    // A second file with a BOM: record numbers restart at 1, the exact duplicate of a.csv's c1 is dropped.
+    write(folder.resolve("b.csv"), "\uFEFF" + HEADER + "\n"
+        + "c1,cust1,Phone,inbound,2024-03-01 10:00:00,2024-03-01 10:05:00,30,billing,resolved,p1\n"
+        + "c21,cust21,Chat,inbound,2024-03-01 10:00,,,billing,,p1\n"
+        + "c22,cust22,Chat,inbound,2024-03-02 10:00:00,,,billing,,p1\n");
+    mapping("bad_contacts", folder, MAPPING);
+
+    IngestJob.Result r = IngestJob.run(warehouse, settings(1.0), "bad_contacts", null);
+
+    assertThat(r.inputRows()).isEqualTo(20);
+    assertThat(r.accepted()).isEqualTo(4);
+    assertThat(r.duplicates()).isEqualTo(2);
+    assertThat(r.quarantined()).isEqualTo(14);
+    assertThat(r.inputRows()).isEqualTo(r.accepted() + r.quarantined() + r.duplicates());
+
+    Map<Long, Row> a = quarantineByRecord("bad_contacts", "a.csv");
+    Map<Long, String> codes = new HashMap<>();
+    a.forEach((k, v) -> codes.put(k, v.getAs("reason_code")));
+    assertThat(codes).containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
+        Map.entry(2L, "BAD_TIMESTAMP"),
+        Map.entry(3L, "MISSING_REQUIRED"),
+        Map.entry(4L, "ENDED_BEFORE_STARTED"),
+        Map.entry(5L, "IMPLAUSIBLE_DATE"),
+        Map.entry(6L, "IMPLAUSIBLE_DATE"),
+        Map.entry(7L, "MALFORMED_RECORD"),
+        Map.entry(8L, "MALFORMED_RECORD"),
+        Map.entry(9L, "BAD_NUMBER"),
+        Map.entry(11L, "DUPLICATE_ID_CONFLICT"),
+        Map.entry(12L, "MISSING_REQUIRED"),
+        Map.entry(13L, "BAD_VALUE"),
+        Map.entry(14L, "IMPLAUSIBLE_DURATION"),
+        Map.entry(15L, "BAD_NUMBER")));
+    assertThat(a.get(2L).<String>getAs("message"))
+        .isEqualTo("a.csv record 2: start (started_at) '2024-13-01 25:00' does not parse with yyyy-MM-dd HH:mm:ss or"
+            + " dd/MM/yyyy HH:mm (source bad_contacts); fix the value or add its format to timestamp-formats");
+    assertThat(a.get(3L).<String>getAs("message")).startsWith("a.csv record 3: id (contact_id) is empty");
+    assertThat(a.get(4L).<String>getAs("message"))
+        .contains("end (ended_at) '2024-03-01 09:00:00' is before start (started_at) '2024-03-01 10:00:00'");
+    assertThat(a.get(5L).<String>getAs("message")).contains("'1970-01-01 00:00:00' is before 1990-01-01");
+    assertThat(a.get(6L).<String>getAs("message")).contains("'2999-01-01 00:00:00' is in the future, more than 2 day(s) after");
+    assertThat(a.get(7L).<String>getAs("raw_record")).isEqualTo("c7,****,Phone,2024-03-01 10:00:00");
+    assertThat(a.get(9L).<String>getAs("message")).contains("wait (wait_seconds) '-5' is not a number of seconds");
+    assertThat(a.get(11L).<String>getAs("message"))
+        .contains("contact_id 'c1' was already read from a.csv record 1 with other values of started_at, ended_at");
+    assertThat(a.get(12L).<String>getAs("message")).contains("customer (customer_id) is empty");
+    assertThat(a.get(13L).<String>getAs("message")).contains("dir (direction) 'SIDEWAYS' is neither INBOUND nor OUTBOUND");
+    // Raw customer ids never reach the quarantine.
+    assertThat(a.get(2L).<String>getAs("raw_record"))
+        .isEqualTo("c2,****,Chat,inbound,2024-13-01 25:00,,,billing,resolved,p1");
+    assertThat(warehouse.read(CanonicalTables.QUARANTINE).filter(col("raw_record").contains("cust")).count()).isZero();
+
+    Map<Long, Row> b = quarantineByRecord("bad_contacts", "b.csv");
+    assertThat(b).containsOnlyKeys(2L);
+    assertThat(b.get(2L).<String>getAs("message")).startsWith("b.csv record 2: start (started_at) '2024-03-01 10:00'");
+
+    Map<String, Row> contacts = new HashMap<>();
+    for (Row row : warehouse.read(CanonicalTables.CONTACTS).filter(col("source").equalTo("bad_contacts")).collectAsList()) {
+      contacts.put(row.getAs("contact_id"), row);
+    }
+    assertThat(contacts).containsOnlyKeys("c1", "c16", "c17", "c22");
+    Row c1 = contacts.get("c1");
+    assertThat(c1.<String>getAs("source_file")).isEqualTo("a.csv");
+    assertThat(c1.<Long>getAs("source_record")).isEqualTo(1L);
+    assertThat(c1.<String>getAs("channel")).isEqualTo("phone");
+    assertThat(c1.<String>getAs("direction")).isEqualTo("INBOUND");
+    assertThat(c1.getAs("started_at").toString()).isEqualTo("2024-03-01 09:00:00.0"); // Amsterdam is UTC+1 in March
+    assertThat(c1.<Long>getAs("handle_seconds")).isEqualTo(300L);
+    assertThat(c1.<Long>getAs("wait_seconds")).isEqualTo(30L);
+    assertThat(c1.<String>getAs("customer_key")).hasSize(32);
+    assertThat(contacts.get("c16").getAs("started_at").toString()).isEqualTo("2024-03-01 09:00:00.0");
+    assertThat(contacts.get("c16").<scala.collection.Map<String, String>>getAs("attributes").get("product").get())
+        .isEqualTo("p2");
+    assertThat(contacts.get("c17").<String>getAs("channel")).isEqualTo("letter");
+    assertThat(contacts.get("c17").<String>getAs("direction")).isEqualTo("OUTBOUND");
+    assertThat(contacts.get("c22").<String>getAs("source_file")).isEqualTo("b.csv");
+    assertThat(contacts.get("c22").<Long>getAs("source_record")).isEqualTo(3L);
+
+    // The run log reconciles.
+    Row run = warehouse.read(RunLog.PIPELINE_RUNS).filter(col("run_id").equalTo(r.runId())).first();
+    Map<String, Long> counts = scala.jdk.javaapi.CollectionConverters.asJava(run.<scala.collection.Map<String, Long>>getAs("counts"));
+    assertThat(counts.get("input_rows")).isEqualTo(counts.get("accepted") + counts.get("quarantined") + counts.get("duplicates"));
+    assertThat(counts).containsEntry("input_rows", 20L).containsEntry("quarantined.MALFORMED_RECORD", 2L);
+    assertThat(run.<String>getAs("status")).isEqualTo("SUCCEEDED");
+
+    // A rerun leaves identical tables.
+    List<String> contactsBefore = sorted("bad_contacts", CanonicalTables.CONTACTS);
+    List<String> quarantineBefore = sorted("bad_contacts", CanonicalTables.QUARANTINE);
+    IngestJob.Result again = IngestJob.run(warehouse, settings(1.0), "bad_contacts", null);
+    assertThat(again.accepted()).isEqualTo(r.accepted());
+    assertThat(sorted("bad_contacts", CanonicalTables.CONTACTS)).isEqualTo(contactsBefore);
+    assertThat(sorted("bad_contacts", CanonicalTables.QUARANTINE)).isEqualTo(quarantineBefore);
+  }
+
+  @Test
+  void rejectRateAboveThresholdFailsAfterWritingTheQuarantine() {
+    Path file = write(DIR.resolve("mostly_bad.csv"), HEADER + "\n"
+        + "m1,cust1,Phone,inbound,2024-03-01 10:00:00,,,billing,,p1\n"
+        + "m2,cust2,Phone,inbound,not a time,,,billing,,p1\n");
+    mapping("mostly_bad", file, MAPPING);
+    assertThatThrownBy(() -> IngestJob.run(warehouse, settings(0.05), "mostly_bad", null))
+        .isInstanceOf(IngestException.class)
+        .hasMessageContaining("Source mostly_bad rejected 1 of 2 records (50.0%), more than ingest.max-reject-rate 5.0%")
+        .hasMessageContaining("WHERE source = 'mostly_bad'");
+    assertThat(warehouse.read(CanonicalTables.QUARANTINE).filter(col("source").equalTo("mostly_bad")).count()).isEqualTo(1);
+    assertThat(!warehouse.exists(CanonicalTables.CONTACTS)
+        || warehouse.read(CanonicalTables.CONTACTS).filter(col("source").equalTo("mostly_bad")).count() == 0).isTrue();
+  }
+
+  @Test
+  void fileLevelFaultsFailWithTheFileAndTheFix() {
+    Path missingColumn = write(DIR.resolve("missing_column.csv"),
+        "id,customer,channel,dir,start_tm,end,wait,reason,outcome,product\nx1,c,Phone,inbound,2024-03-01 10:00:00,,,,,\n");
+    mapping("missing_column", missingColumn, MAPPING);
+    assertThatThrownBy(() -> IngestJob.run(warehouse, settings(1.0), "missing_column", null))
+        .isInstanceOf(IngestException.class)
+        .hasMessageContaining(missingColumn.toString())
+        .hasMessageContaining("has no column 'start', which")
+        .hasMessageContaining("columns.started_at")
+        .hasMessageContaining("did you mean 'start_tm'?");
+
+    Path empty = write(DIR.resolve("empty.csv"), "");
+    mapping("empty_file", empty, MAPPING);
+    assertThatThrownBy(() -> IngestJob.run(warehouse, settings(1.0), "empty_file", null))
+        .isInstanceOf(IngestException.class)
+        .hasMessageContaining(empty.toString())
+        .hasMessageContaining("is empty (0 bytes)");
+
+    mapping("no_files", DIR.resolve("nothing-here/*.csv"), MAPPING);
+    assertThatThrownBy(() -> IngestJob.run(warehouse, settings(1.0), "no_files", null))
+        .isInstanceOf(IngestException.class)
+        .hasMessageContaining("No input files at " + DIR.resolve("nothing-here/*.csv"))
+        .hasMessageContaining("leancx generate");
+
+    Path headerOnly = write(DIR.resolve("header_only.csv"), HEADER + "\n");
+    mapping("header_only", headerOnly, MAPPING);
+    assertThatThrownBy(() -> IngestJob.run(warehouse, settings(1.0), "header_only", null))
+        .isInstanceOf(IngestException.class)
+        .hasMessageContaining("has no records")
+        .hasMessageContaining("header only");
+  }
+
+  @Test
+  void mappingErrorsNameTheKeyAndTheNearestValidOne() {
+    Path file = DIR.resolve("any.csv");
+    mapping("typo_key", file, MAPPING.replace("null-values", "null-valus"));
+    assertThatThrownBy(() -> SourceMapping.load(settings(1.0), "typo_key", null))
+        .isInstanceOf(SettingsException.class)
+        .hasMessageContaining("Unknown key null-valus")
+        .hasMessageContaining("did you mean null-values?");
+    mapping("typo_field", file, MAPPING.replace("started_at = start", "start_at = start"));
+    assertThatThrownBy(() -> SourceMapping.load(settings(1.0), "typo_field", null))
+        .isInstanceOf(SettingsException.class)
+        .hasMessageContaining("Unknown field columns.start_at")
+        .hasMessageContaining("did you mean started_at?");
+    mapping("bad_format", file, MAPPING + "\nformat = xml\n");
+    assertThatThrownBy(() -> SourceMapping.load(settings(1.0), "bad_format", null))
+        .hasMessageContaining("format = 'xml'")
+        .hasMessageContaining("use csv (also .gz), json, parquet or delta");
+    assertThatThrownBy(() -> SourceMapping.load(settings(1.0), "bad_contact", null))
+        .hasMessageContaining("did you mean --source bad_contacts?");
+  }
+}

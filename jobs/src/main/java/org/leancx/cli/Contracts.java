@@ -1,6 +1,7 @@
 package org.leancx.cli;
 
 import java.util.List;
+import org.leancx.capacity.CapacityTables;
 import org.leancx.common.RunLog;
 import org.leancx.common.TableContract;
 import org.leancx.ingest.CanonicalTables;
@@ -28,6 +29,9 @@ public final class Contracts {
         JourneyTables.JOURNEY_SLO,
         org.leancx.leadtime.LeadTimeTables.LEAD_TIME_FORECAST,
         org.leancx.leadtime.LeadTimeTables.MODEL_EVALUATION,
+        CapacityTables.CAPACITY_WHATIF,
+        CapacityTables.CAPACITY_SUMMARY,
+        CapacityTables.LEAN_SCORECARD,
         RunLog.PIPELINE_RUNS);
   }
 }

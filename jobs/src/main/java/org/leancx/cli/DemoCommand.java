@@ -20,6 +20,10 @@ import org.leancx.conditions.RootConditions;
 import org.leancx.demand.FailureDemand;
 import org.leancx.generate.Generator;
 import org.leancx.ingest.IngestJob;
+import org.leancx.capacity.CapacitySettings;
+import org.leancx.capacity.CapacityWhatIf;
+import org.leancx.capacity.LeanScorecard;
+import org.leancx.capacity.ScorecardSettings;
 import org.leancx.journeys.Journeys;
 import org.leancx.leadtime.LeadTimeForecast;
 import picocli.CommandLine.Command;
@@ -69,7 +73,9 @@ final class DemoCommand implements Callable<Integer> {
             new Stage("journeys", () -> Journeys.run(w, s, "demo")),
             // A fixed version name, so that a rerun replaces the demo model instead of adding one.
             new Stage("lead-time-model train", () -> LeadTimeForecast.train(w, s, DEMO_MODEL_VERSION)),
-            new Stage("lead-time-model predict", () -> LeadTimeForecast.predict(w, s, DEMO_MODEL_VERSION)));
+            new Stage("lead-time-model predict", () -> LeadTimeForecast.predict(w, s, DEMO_MODEL_VERSION)),
+            new Stage("capacity", () -> CapacityWhatIf.run(w, s, CapacitySettings.from(s))),
+            new Stage("scorecard", () -> LeanScorecard.run(w, s, ScorecardSettings.from(s))));
     for (int i = 0; i < stages.size(); i++) {
       Stage stage = stages.get(i);
       long t = System.nanoTime();

@@ -17,10 +17,12 @@ import picocli.CommandLine.Command;
       FailureDemandCommand.class,
       RootConditionsCommand.class,
       JourneysCommand.class,
+      LeadTimeModelCommand.class,
+      CapacityCommand.class,
+      ScorecardCommand.class,
       TablesCommand.class,
       SqlCommand.class,
       RunsCommand.class,
-      LeadTimeModelCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -1,0 +1,297 @@
+package org.leancx.capacity;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.percentile;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.try_divide;
+import static org.apache.spark.sql.functions.when;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.leancx.common.JobRunner;
+import org.leancx.common.Settings;
+import org.leancx.common.Step;
+import org.leancx.common.TableContract;
+import org.leancx.common.Warehouse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Lean scorecard job: one row per period for the organisation and per journey type, putting failure demand, FCR,
+ * repeats, lead time, flow efficiency, SLO attainment, cost, the agent-hours failure demand consumes and the top root
+ * condition side by side, each from its source table. Writes lean_scorecard.
+ */
+public final class LeanScorecard {
+  private static final Logger LOG = LoggerFactory.getLogger(LeanScorecard.class);
+  public static final String JOB = "scorecard";
+
+  /** The journey_type of the organisation-wide rows. */
+  public static final String ALL = "ALL";
+
+  static final String PERIOD_START = "period_start";
+  static final String JOURNEY_TYPE = "journey_type";
+  private static final String[] KEY = {PERIOD_START, JOURNEY_TYPE};
+
+  private static final String IS_FAILURE = "_is_failure";
+  private static final String COST = "_cost";
+  private static final String RESOLVED = "_resolved";
+  private static final String REPEATED = "_repeated";
+  private static final String RECONTACTS = "_recontacts";
+
+  private LeanScorecard() {}
+
+  /**
+   * The scorecard's inputs; every one but contactDemand may be null when its table does not exist.
+   *
+   * @param contactDemand contact_demand (required)
+   * @param journeys journeys, or null
+   * @param journeySlo journey_slo, or null
+   * @param capacityWhatIf capacity_whatif, or null
+   * @param rootConditions root_conditions, or null
+   */
+  public record Sources(
+      Dataset<Row> contactDemand,
+      Dataset<Row> journeys,
+      Dataset<Row> journeySlo,
+      Dataset<Row> capacityWhatIf,
+      Dataset<Row> rootConditions) {
+    public Sources {
+      if (contactDemand == null) {
+        throw new IllegalArgumentException("contact_demand is required: run `leancx failure-demand` first.");
+      }
+    }
+
+    /** The names of the tables present, in the order of the scorecard's columns. */
+    public List<String> names() {
+      List<String> names = new ArrayList<>(List.of(Inputs.ContactDemand.CONTRACT.name()));
+      if (journeys != null) {
+        names.add(Inputs.Journeys.CONTRACT.name());
+      }
+      if (journeySlo != null) {
+        names.add(Inputs.JourneySlo.CONTRACT.name());
+      }
+      if (capacityWhatIf != null) {
+        names.add(CapacityTables.CAPACITY_WHATIF.name());
+      }
+      if (rootConditions != null) {
+        names.add(Inputs.RootConditions.CONTRACT.name());
+      }
+      return List.copyOf(names);
+    }
+  }
+
+  /** Counts of one scorecard run. */
+  public record Result(long rows, long periods, List<String> sources) {
+    public Result {
+      sources = List.copyOf(sources);
+    }
+  }
+
+  /** Reads the source tables that exist, writes lean_scorecard, and records the run. */
+  public static Result run(Warehouse warehouse, Settings settings, ScorecardSettings scorecard) {
+    return JobRunner.run(
+        warehouse,
+        settings,
+        JOB,
+        "period=" + scorecard.period(),
+        run -> {
+          Sources sources =
+              new Sources(
+                  warehouse.read(Inputs.ContactDemand.CONTRACT),
+                  optional(warehouse, Inputs.Journeys.CONTRACT, Inputs.Journeys.JOURNEY_TYPE,
+                      Inputs.Journeys.STATUS, Inputs.Journeys.ENDED_AT, Inputs.Journeys.LEAD_TIME_SECONDS,
+                      Inputs.Journeys.FLOW_EFFICIENCY),
+                  optional(warehouse, Inputs.JourneySlo.CONTRACT, Inputs.JourneySlo.PERIOD_START,
+                      Inputs.JourneySlo.JOURNEY_TYPE, Inputs.JourneySlo.ELIGIBLE, Inputs.JourneySlo.MET),
+                  optional(warehouse, CapacityTables.CAPACITY_WHATIF, CapacityWhatIf.INTERVAL_DATE,
+                      CapacityWhatIf.FAILURE_AGENT_HOURS),
+                  optional(warehouse, Inputs.RootConditions.CONTRACT, Inputs.RootConditions.CONDITIONS,
+                      Inputs.RootConditions.EXCESS_COST, Inputs.RootConditions.RANK, Inputs.RootConditions.OUTCOME));
+          run.input(Inputs.ContactDemand.CONTRACT);
+          for (TableContract c : List.of(Inputs.Journeys.CONTRACT, Inputs.JourneySlo.CONTRACT,
+              CapacityTables.CAPACITY_WHATIF, Inputs.RootConditions.CONTRACT)) {
+            if (sources.names().contains(c.name())) {
+              run.input(c);
+            }
+          }
+          LOG.info("scorecard: sources used {}", sources.names());
+          Dataset<Row> card = scorecard(sources, scorecard);
+          Step.run(warehouse.spark(), JOB, "scorecard per " + scorecard.period().name().toLowerCase(java.util.Locale.ROOT),
+              () -> warehouse.replaceAll(CapacityTables.LEAN_SCORECARD, card, run.id()));
+          long rows = run.output(CapacityTables.LEAN_SCORECARD);
+          long periods = warehouse.read(CapacityTables.LEAN_SCORECARD).select(PERIOD_START).distinct().count();
+          if (rows == 0) {
+            LOG.info("scorecard: contact_demand and journeys are empty: the scorecard is empty");
+          }
+          run.count("rows", rows);
+          run.count("periods", periods);
+          return new Result(rows, periods, sources.names());
+        });
+  }
+
+  /**
+   * A source table when it exists and has the columns the scorecard reads, else null: a table written by an older
+   * or different job version is skipped with a warning rather than failing the whole scorecard.
+   */
+  private static Dataset<Row> optional(Warehouse warehouse, TableContract contract, String... columns) {
+    if (!warehouse.exists(contract)) {
+      LOG.info("scorecard: {} does not exist; its columns are null", contract.name());
+      return null;
+    }
+    Dataset<Row> table = warehouse.read(contract);
+    Set<String> have = Set.of(table.columns());
+    List<String> missing = Arrays.stream(columns).filter(c -> !have.contains(c)).toList();
+    if (!missing.isEmpty()) {
+      LOG.warn("scorecard: {} lacks the columns {}; it is left out and its columns are null", contract.name(), missing);
+      return null;
+    }
+    return table;
+  }
+
+  /** The whole scorecard from its sources. */
+  public static Dataset<Row> scorecard(Sources sources, ScorecardSettings scorecard) {
+    Dataset<Row> card = contactMetrics(sources.contactDemand(), scorecard);
+    card = join(card, sources.journeys() == null ? null : journeyMetrics(sources.journeys(), scorecard),
+        Map.of("closed_journeys", DataTypes.LongType, "lead_time_p50_seconds", DataTypes.DoubleType,
+            "lead_time_p85_seconds", DataTypes.DoubleType, "flow_efficiency", DataTypes.DoubleType));
+    card = join(card, sources.journeySlo() == null ? null : sloMetrics(sources.journeySlo(), scorecard),
+        Map.of("slo_attainment", DataTypes.DoubleType));
+    card = join(card, sources.capacityWhatIf() == null ? null : capacityMetrics(sources.capacityWhatIf(), scorecard),
+        Map.of("failure_agent_hours", DataTypes.DoubleType));
+    // A period that only journeys know has no contacts: zero, not unknown, since contact_demand is always read.
+    card = card.withColumn("contacts", coalesce(col("contacts"), lit(0L)))
+        .withColumn("failure_contacts", coalesce(col("failure_contacts"), lit(0L)));
+    if (sources.rootConditions() == null) {
+      card = card.withColumn("top_root_conditions", lit(null).cast(DataTypes.createArrayType(DataTypes.StringType)))
+          .withColumn("top_root_conditions_excess_cost", lit(null).cast(DataTypes.DoubleType));
+    } else {
+      card = card.join(topRootConditions(sources.rootConditions()), new String[] {JOURNEY_TYPE}, "left");
+    }
+    Column sourceNames = array(sources.names().stream().map(n -> lit(n)).toArray(Column[]::new));
+    return card.withColumn("period", lit(scorecard.period().name()))
+        .withColumn("sources", sourceNames)
+        .select(CapacityTables.LEAN_SCORECARD.columnNames().stream().map(c -> col(c)).toArray(Column[]::new));
+  }
+
+  /**
+   * Groups {@code rows} by period and journey type, and by period alone as journey type 'ALL', with the same
+   * aggregates.
+   */
+  static Dataset<Row> byPeriodAndType(Dataset<Row> rows, Column period, Column journeyType, Column... aggregates) {
+    Column first = aggregates[0];
+    Column[] rest = Arrays.copyOfRange(aggregates, 1, aggregates.length);
+    Dataset<Row> perType =
+        rows.groupBy(period.as(PERIOD_START), journeyType.cast(DataTypes.StringType).as(JOURNEY_TYPE)).agg(first, rest);
+    Dataset<Row> all = rows.groupBy(period.as(PERIOD_START), lit(ALL).as(JOURNEY_TYPE)).agg(first, rest);
+    return perType.unionByName(all);
+  }
+
+  /** contacts, failure share, FCR, repeat rate and failure cost from contact_demand. */
+  public static Dataset<Row> contactMetrics(Dataset<Row> contactDemand, ScorecardSettings scorecard) {
+    Column cost = lit(scorecard.defaultChannelCost());
+    for (Map.Entry<String, Double> e : scorecard.channelCost().entrySet()) {
+      cost = when(lower(col(Inputs.ContactDemand.CHANNEL)).equalTo(e.getKey()), lit(e.getValue())).otherwise(cost);
+    }
+    Column status = col(Inputs.ContactDemand.FCR_STATUS);
+    Dataset<Row> tagged =
+        contactDemand
+            .withColumn(IS_FAILURE, col(Inputs.ContactDemand.DEMAND_CLASS).equalTo(Inputs.ContactDemand.FAILURE))
+            .withColumn(COST, cost);
+    return byPeriodAndType(
+            tagged,
+            scorecard.period().start(col(Inputs.ContactDemand.CONTACT_DATE)),
+            col(scorecard.journeyTypeColumn()),
+            count(lit(1)).as("contacts"),
+            sum(when(col(IS_FAILURE), 1L).otherwise(0L)).as("failure_contacts"),
+            sum(when(status.equalTo(Inputs.ContactDemand.RESOLVED_FIRST_TIME), 1L).otherwise(0L)).as(RESOLVED),
+            sum(when(status.equalTo(Inputs.ContactDemand.REPEATED), 1L).otherwise(0L)).as(REPEATED),
+            sum(when(col(Inputs.ContactDemand.IS_RECONTACT), 1L).otherwise(0L)).as(RECONTACTS),
+            coalesce(sum(when(col(IS_FAILURE), col(COST))), lit(0.0)).as("failure_cost"))
+        .withColumn("failure_share", try_divide(col("failure_contacts"), col("contacts")))
+        .withColumn("fcr_rate", try_divide(col(RESOLVED), col(RESOLVED).plus(col(REPEATED))))
+        .withColumn("repeat_rate", try_divide(col(RECONTACTS), col("contacts")))
+        .drop(RESOLVED, REPEATED, RECONTACTS);
+  }
+
+  /** Closed journeys, lead-time p50 and p85 and mean flow efficiency, by the period of the journey's end. */
+  public static Dataset<Row> journeyMetrics(Dataset<Row> journeys, ScorecardSettings scorecard) {
+    Column lead = col(Inputs.Journeys.LEAD_TIME_SECONDS).cast(DataTypes.DoubleType);
+    return byPeriodAndType(
+        journeys.filter(
+            col(Inputs.Journeys.STATUS).equalTo(Inputs.Journeys.CLOSED).and(col(Inputs.Journeys.ENDED_AT).isNotNull())),
+        scorecard.period().start(col(Inputs.Journeys.ENDED_AT)),
+        col(Inputs.Journeys.JOURNEY_TYPE),
+        count(lit(1)).as("closed_journeys"),
+        percentile(lead, lit(0.5)).as("lead_time_p50_seconds"),
+        percentile(lead, lit(0.85)).as("lead_time_p85_seconds"),
+        avg(col(Inputs.Journeys.FLOW_EFFICIENCY)).as("flow_efficiency"));
+  }
+
+  /**
+   * Pooled SLO attainment, sum(met) / sum(eligible), of the journey_slo rows that start in the period: over the
+   * objectives of one journey type, and over every type for 'ALL' (a large type weighs more than a small one).
+   */
+  public static Dataset<Row> sloMetrics(Dataset<Row> journeySlo, ScorecardSettings scorecard) {
+    return byPeriodAndType(
+            journeySlo,
+            scorecard.period().start(col(Inputs.JourneySlo.PERIOD_START)),
+            col(Inputs.JourneySlo.JOURNEY_TYPE),
+            sum(col(Inputs.JourneySlo.MET)).as("_met"),
+            sum(col(Inputs.JourneySlo.ELIGIBLE)).as("_eligible"))
+        .withColumn("slo_attainment", try_divide(col("_met"), col("_eligible")))
+        .drop("_met", "_eligible");
+  }
+
+  /** Agent-hours consumed by failure demand per period, over all queues: organisation rows only. */
+  public static Dataset<Row> capacityMetrics(Dataset<Row> capacityWhatIf, ScorecardSettings scorecard) {
+    return capacityWhatIf
+        .groupBy(scorecard.period().start(col(CapacityWhatIf.INTERVAL_DATE)).as(PERIOD_START))
+        .agg(sum(col(CapacityWhatIf.FAILURE_AGENT_HOURS)).as("failure_agent_hours"))
+        .withColumn(JOURNEY_TYPE, lit(ALL));
+  }
+
+  /**
+   * The condition set with the highest excess cost (ties: lowest rank), as one row keyed journey_type = 'ALL'. Sets
+   * that explain failure demand come first: those that explain SLO breaches are priced differently
+   * (conditions.slo.breach-cost) and count only when no failure-demand sets exist.
+   */
+  public static Dataset<Row> topRootConditions(Dataset<Row> rootConditions) {
+    return rootConditions
+        .orderBy(
+            when(col(Inputs.RootConditions.OUTCOME).equalTo(Inputs.RootConditions.FAILURE_DEMAND_OUTCOME), 0)
+                .otherwise(1),
+            col(Inputs.RootConditions.EXCESS_COST).desc_nulls_last(),
+            col(Inputs.RootConditions.RANK).asc_nulls_last())
+        .limit(1)
+        .select(
+            lit(ALL).as(JOURNEY_TYPE),
+            col(Inputs.RootConditions.CONDITIONS).cast(DataTypes.createArrayType(DataTypes.StringType))
+                .as("top_root_conditions"),
+            col(Inputs.RootConditions.EXCESS_COST).cast(DataTypes.DoubleType).as("top_root_conditions_excess_cost"));
+  }
+
+  /** Full outer join on the key, or typed null columns when the source is absent. */
+  private static Dataset<Row> join(Dataset<Row> card, Dataset<Row> metrics, Map<String, DataType> columns) {
+    if (metrics == null) {
+      for (Map.Entry<String, DataType> e : columns.entrySet()) {
+        card = card.withColumn(e.getKey(), lit(null).cast(e.getValue()));
+      }
+      return card;
+    }
+    return card.join(metrics, KEY, "full_outer");
+  }
+}

@@ -1,0 +1,26 @@
+package org.leancx.cli;
+
+import java.util.concurrent.Callable;
+import org.leancx.capacity.LeanScorecard;
+import org.leancx.capacity.ScorecardSettings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** Runs the Lean scorecard job. */
+@Command(
+    name = "scorecard",
+    mixinStandardHelpOptions = true,
+    description = "The Lean scorecard per period, for the organisation and per journey type: writes lean_scorecard"
+        + " from contact_demand and, when they exist, journeys, journey_slo, capacity_whatif and root_conditions.")
+final class ScorecardCommand implements Callable<Integer> {
+  @Mixin ConfigOptions config;
+
+  @Override
+  public Integer call() {
+    Environment env = Environment.open(config);
+    ScorecardSettings scorecard = ScorecardSettings.from(env.settings());
+    LeanScorecard.Result r = LeanScorecard.run(env.warehouse(), env.settings(), scorecard);
+    System.out.printf("scorecard: %d rows over %d periods, from %s%n", r.rows(), r.periods(), r.sources());
+    return 0;
+  }
+}

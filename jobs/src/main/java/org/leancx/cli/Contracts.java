@@ -26,6 +26,8 @@ public final class Contracts {
         JourneyTables.JOURNEY_STEPS,
         JourneyTables.FLOW_DAILY,
         JourneyTables.JOURNEY_SLO,
+        org.leancx.leadtime.LeadTimeTables.LEAD_TIME_FORECAST,
+        org.leancx.leadtime.LeadTimeTables.MODEL_EVALUATION,
         RunLog.PIPELINE_RUNS);
   }
 }

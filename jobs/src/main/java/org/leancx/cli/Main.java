@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       TablesCommand.class,
       SqlCommand.class,
       RunsCommand.class,
+      LeadTimeModelCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

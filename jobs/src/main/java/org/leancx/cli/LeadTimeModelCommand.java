@@ -1,0 +1,99 @@
+package org.leancx.cli;
+
+import java.util.concurrent.Callable;
+import org.leancx.leadtime.BenchmarkDataset;
+import org.leancx.leadtime.LeadTimeEvaluation;
+import org.leancx.leadtime.LeadTimeForecast;
+import org.leancx.leadtime.LeadTimeSettings;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Trains, applies and evaluates the remaining lead-time model. */
+@Command(
+    name = "lead-time-model",
+    mixinStandardHelpOptions = true,
+    description = "Remaining lead-time prediction: train on journeys, predict open journeys, evaluate on public logs.",
+    subcommands = {
+      LeadTimeModelCommand.Train.class,
+      LeadTimeModelCommand.Predict.class,
+      LeadTimeModelCommand.Evaluate.class
+    })
+final class LeadTimeModelCommand implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: train, predict or evaluate.");
+  }
+
+  /** {@code leancx lead-time-model train}. */
+  @Command(name = "train", mixinStandardHelpOptions = true,
+      description = "Fit the baseline, GBT and AFT models on the journeys table; save under"
+          + " <warehouse>/_models/lead_time/<version>/.")
+  static final class Train implements Callable<Integer> {
+    @Mixin ConfigOptions config;
+
+    @Option(names = "--version", description = "Version folder name (default v<UTC time>).")
+    String version;
+
+    @Override
+    public Integer call() {
+      Environment env = Environment.open(config);
+      LeadTimeForecast.TrainResult r = LeadTimeForecast.train(env.warehouse(), env.settings(), version);
+      System.out.printf("Trained lead-time model %s on %d closed and %d open journeys (%d prefixes, GBT %s): %s%n",
+          r.version(), r.closedJourneys(), r.openJourneys(), r.trainingPrefixes(), r.gbtParameters(), r.path());
+      return 0;
+    }
+  }
+
+  /** {@code leancx lead-time-model predict}. */
+  @Command(name = "predict", mixinStandardHelpOptions = true,
+      description = "Forecast the remaining lead time of every OPEN journey into lead_time_forecast.")
+  static final class Predict implements Callable<Integer> {
+    @Mixin ConfigOptions config;
+
+    @Option(names = "--version", description = "Model version to use (default: the newest).")
+    String version;
+
+    @Override
+    public Integer call() {
+      Environment env = Environment.open(config);
+      LeadTimeForecast.PredictResult r = LeadTimeForecast.predict(env.warehouse(), env.settings(), version);
+      System.out.printf("Forecast %d of %d open journeys with model %s into lead_time_forecast%n", r.forecasts(),
+          r.openJourneys(), r.version());
+      return 0;
+    }
+  }
+
+  /** {@code leancx lead-time-model evaluate}. */
+  @Command(name = "evaluate", mixinStandardHelpOptions = true,
+      description = "Cross-validate by case on a public log (every prefix 1..n-1 of every test case), write"
+          + " model_evaluation and print the MAE beside the published figures.")
+  static final class Evaluate implements Callable<Integer> {
+    @Mixin ConfigOptions config;
+
+    @Option(names = "--dataset", defaultValue = "helpdesk",
+        description = "helpdesk, bpic2013 or bpic2012 (default helpdesk).")
+    String dataset;
+
+    @Option(names = "--folds", description = "Folds (default lead-time-model.folds).")
+    Integer folds;
+
+    @Override
+    public Integer call() {
+      BenchmarkDataset d = BenchmarkDataset.parse(dataset);
+      Environment env = Environment.open(config);
+      int k = folds == null ? LeadTimeSettings.from(env.settings()).folds() : folds;
+      if (k < 2) {
+        throw new IllegalArgumentException("--folds is " + k + ": use at least 2.");
+      }
+      LeadTimeEvaluation.Result r = LeadTimeEvaluation.run(env.warehouse(), env.settings(), d, k);
+      System.out.print(r.table());
+      System.out.printf("MAE %s gbt %.3f days (%d folds, %.0f s)%n", d.label(), r.meanMaeDays().get("gbt"), k,
+          r.seconds());
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,215 @@
+package org.leancx.leadtime;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.round;
+import static org.apache.spark.sql.functions.timestamp_seconds;
+import static org.apache.spark.sql.functions.unix_micros;
+import static org.apache.spark.sql.functions.when;
+
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.leancx.common.JobRunner;
+import org.leancx.common.Settings;
+import org.leancx.common.Step;
+import org.leancx.common.Warehouse;
+import org.leancx.leadtime.LeadTimeTables.Journeys;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains the lead-time model on the journeys of the warehouse and forecasts the remaining lead time of every open
+ * journey into {@code lead_time_forecast}.
+ */
+public final class LeadTimeForecast {
+  private static final Logger LOG = LoggerFactory.getLogger(LeadTimeForecast.class);
+  /** Job names in pipeline_runs. */
+  public static final String TRAIN_JOB = "lead-time-train";
+
+  public static final String PREDICT_JOB = "lead-time-predict";
+  /** The categorical attributes taken from journeys: the journey type and the team of the step. */
+  static final List<String> CATEGORICAL = List.of(Journeys.JOURNEY_TYPE, Journeys.TEAM);
+
+  private LeadTimeForecast() {}
+
+  /** The outcome of {@code train}. */
+  public record TrainResult(String version, String path, long closedJourneys, long openJourneys,
+      long trainingPrefixes, String gbtParameters) {}
+
+  /** The outcome of {@code predict}. */
+  public record PredictResult(String version, long openJourneys, long forecasts) {}
+
+  /** Root folder of the saved models: {@code <warehouse>/_models/lead_time}. */
+  public static String modelsRoot(Warehouse warehouse) {
+    return warehouse.settings().path().replaceAll("/+$", "") + "/_models/lead_time";
+  }
+
+  /** A new model version: v + the UTC time of training, so that versions sort by age. */
+  public static String newVersion() {
+    return "v" + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC)
+        .format(java.time.Instant.now());
+  }
+
+  /** The newest saved version (largest name), or fails naming the folder. */
+  public static String latestVersion(SparkSession spark, String root) {
+    try {
+      Path p = new Path(root);
+      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      List<String> versions = new ArrayList<>();
+      if (fs.exists(p)) {
+        for (FileStatus st : fs.listStatus(p)) {
+          if (st.isDirectory()) {
+            versions.add(st.getPath().getName());
+          }
+        }
+      }
+      return versions.stream().sorted().reduce((a, b) -> b).orElseThrow(() -> new IllegalStateException(
+          "No lead-time model under " + root + ". Train one first: leancx lead-time-model train"));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("Could not list " + root, e);
+    }
+  }
+
+  /**
+   * The event table of {@link PrefixFeatures} from the journeys tables: one event per step, the journey as the case,
+   * journey_steps.seq as the tie breaker, plus the journey's status and as_of.
+   */
+  public static Dataset<Row> events(Dataset<Row> journeys, Dataset<Row> steps) {
+    return steps
+        .select(
+            col(Journeys.JOURNEY_ID).as(PrefixFeatures.CASE_ID),
+            col(Journeys.STEP).as(PrefixFeatures.ACTIVITY),
+            col(Journeys.AT).as(PrefixFeatures.AT),
+            col(Journeys.SEQ).cast("long").as(PrefixFeatures.EVENT_ORDER),
+            col(Journeys.TEAM))
+        .join(
+            journeys.select(
+                col(Journeys.JOURNEY_ID).as(PrefixFeatures.CASE_ID),
+                col(Journeys.JOURNEY_TYPE),
+                col(Journeys.STATUS),
+                col(Journeys.AS_OF)),
+            PrefixFeatures.CASE_ID);
+  }
+
+  /**
+   * Training rows: prefixes 1..n-1 of closed journeys with their remaining time (observed), and every prefix of an
+   * open journey with the time it has run since (as_of - at), censored: a lower bound for the AFT model.
+   */
+  public static Dataset<Row> trainingPrefixes(Dataset<Row> events, FeatureSpec spec) {
+    Dataset<Row> status = events.select(PrefixFeatures.CASE_ID, Journeys.STATUS, Journeys.AS_OF).distinct();
+    Dataset<Row> p = PrefixFeatures.prefixes(events, spec).join(status, PrefixFeatures.CASE_ID);
+    Column closed = col(Journeys.STATUS).equalTo(lit(Journeys.CLOSED));
+    return p.where(col(Journeys.STATUS).equalTo(lit(Journeys.OPEN))
+            .or(col(PrefixFeatures.PREFIX_LENGTH).lt(col(PrefixFeatures.CASE_LENGTH))))
+        .withColumn(PrefixFeatures.REMAINING_SECONDS,
+            when(closed, col(PrefixFeatures.REMAINING_SECONDS))
+                .otherwise(greatest(lit(0.0), PrefixFeatures.seconds(col(PrefixFeatures.AT), col(Journeys.AS_OF)))))
+        .withColumn(LeadTimeModel.OBSERVED, closed)
+        .drop(Journeys.STATUS, Journeys.AS_OF);
+  }
+
+  /**
+   * The forecast rows of the open journeys: the model predicts the remaining time after the last event; the forecast
+   * is measured from as_of, at least 0. A pure transform.
+   */
+  public static Dataset<Row> forecast(Dataset<Row> journeys, Dataset<Row> events, LeadTimeModel model) {
+    Dataset<Row> open = journeys.where(col(Journeys.STATUS).equalTo(lit(Journeys.OPEN)));
+    Dataset<Row> openEvents =
+        events.join(open.select(col(Journeys.JOURNEY_ID).as(PrefixFeatures.CASE_ID)), PrefixFeatures.CASE_ID,
+            "left_semi");
+    Dataset<Row> predicted = model.predict(PrefixFeatures.latest(PrefixFeatures.prefixes(openEvents, model.spec())));
+    Column asOfMicros = unix_micros(col(Journeys.AS_OF));
+    Column lastMicros = unix_micros(col(PrefixFeatures.AT));
+    Column remaining =
+        greatest(lit(0L), round(lastMicros.plus(col(LeadTimeModel.GBT_SECONDS).multiply(1e6)).minus(asOfMicros)
+            .divide(1e6)).cast("long"));
+    Column upper =
+        greatest(lit(0L), round(lastMicros.plus(col(LeadTimeModel.AFT_UPPER_SECONDS).multiply(1e6)).minus(asOfMicros)
+            .divide(1e6)).cast("long"));
+    return predicted
+        .join(open.select(col(Journeys.JOURNEY_ID).as(PrefixFeatures.CASE_ID), col(Journeys.AS_OF),
+            col(Journeys.STARTED_AT)), PrefixFeatures.CASE_ID)
+        .select(
+            col(PrefixFeatures.CASE_ID).as("journey_id"),
+            col(Journeys.AS_OF).as("as_of"),
+            round(asOfMicros.minus(unix_micros(col(Journeys.STARTED_AT))).divide(1e6)).cast("long")
+                .as("elapsed_seconds"),
+            remaining.as("predicted_remaining_seconds"),
+            when(col(LeadTimeModel.AFT_UPPER_SECONDS).isNull(), lit(null).cast("long")).otherwise(upper)
+                .as("predicted_p90_seconds"),
+            timestamp_seconds(asOfMicros.divide(1_000_000L).plus(remaining)).as("predicted_end_at"),
+            lit(model.version()).as("model_version"));
+  }
+
+  /** Trains on every journey of the warehouse and saves the model under a new version folder. */
+  public static TrainResult train(Warehouse warehouse, Settings settings, String version) {
+    LeadTimeSettings s = LeadTimeSettings.from(settings);
+    SparkSession spark = warehouse.spark();
+    String v = version == null ? newVersion() : version;
+    return JobRunner.run(warehouse, settings, TRAIN_JOB, "--version " + v, run -> {
+      Dataset<Row> journeys = warehouse.read(LeadTimeTables.JOURNEYS_INPUT);
+      Dataset<Row> steps = warehouse.read(LeadTimeTables.JOURNEY_STEPS_INPUT);
+      run.input(LeadTimeTables.JOURNEYS_INPUT);
+      run.input(LeadTimeTables.JOURNEY_STEPS_INPUT);
+      Dataset<Row> events = events(journeys, steps).cache();
+      FeatureSpec spec = FeatureSpec.learn(events, CATEGORICAL, List.of(), s.maxActivities(), s.maxAttributeLevels());
+      Dataset<Row> prefixes = trainingPrefixes(events, spec).cache();
+      LeadTimeModel model = Step.run(spark, TRAIN_JOB, "fitting " + v, () -> LeadTimeModel.fit(prefixes, spec, s, v));
+      String path = modelsRoot(warehouse) + "/" + v;
+      Step.run(spark, TRAIN_JOB, "saving " + path, () -> model.save(spark, path));
+      long closed = journeys.where(col(Journeys.STATUS).equalTo(lit(Journeys.CLOSED))).count();
+      long open = journeys.where(col(Journeys.STATUS).equalTo(lit(Journeys.OPEN))).count();
+      long rows = prefixes.count();
+      prefixes.unpersist();
+      events.unpersist();
+      run.count("closed_journeys", closed);
+      run.count("open_journeys", open);
+      run.count("training_prefixes", rows);
+      return new TrainResult(v, path, closed, open, rows, model.gbtParameters());
+    });
+  }
+
+  /** Forecasts every open journey with the given model version (null = the newest) into lead_time_forecast. */
+  public static PredictResult predict(Warehouse warehouse, Settings settings, String version) {
+    SparkSession spark = warehouse.spark();
+    String root = modelsRoot(warehouse);
+    String v = version == null ? latestVersion(spark, root) : version;
+    return JobRunner.run(warehouse, settings, PREDICT_JOB, "--version " + v, run -> {
+      LeadTimeModel model = LeadTimeModel.load(spark, root + "/" + v);
+      Dataset<Row> journeys = warehouse.read(LeadTimeTables.JOURNEYS_INPUT);
+      Dataset<Row> steps = warehouse.read(LeadTimeTables.JOURNEY_STEPS_INPUT);
+      run.input(LeadTimeTables.JOURNEYS_INPUT);
+      run.input(LeadTimeTables.JOURNEY_STEPS_INPUT);
+      Dataset<Row> rows = forecast(journeys, events(journeys, steps), model).cache();
+      List<Row> asOfs = rows.select("as_of").distinct().collectAsList();
+      long open = journeys.where(col(Journeys.STATUS).equalTo(lit(Journeys.OPEN))).count();
+      if (asOfs.isEmpty()) {
+        LOG.info("lead-time predict: no open journey, nothing to forecast");
+        return new PredictResult(v, open, 0);
+      }
+      String condition = asOfs.stream()
+          .map(r -> "TIMESTAMP '" + r.getTimestamp(0).toInstant().toString().replace("T", " ").replace("Z", "")
+              + "'")
+          .collect(Collectors.joining(", ", "as_of IN (", ")"));
+      Step.run(spark, PREDICT_JOB, "writing lead_time_forecast", () ->
+          warehouse.replaceWhere(LeadTimeTables.LEAD_TIME_FORECAST, rows, condition, run.id()));
+      run.output(LeadTimeTables.LEAD_TIME_FORECAST);
+      long n = rows.count();
+      rows.unpersist();
+      run.count("open_journeys", open);
+      run.count("forecasts", n);
+      return new PredictResult(v, open, n);
+    });
+  }
+}

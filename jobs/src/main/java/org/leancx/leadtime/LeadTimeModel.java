@@ -1,0 +1,421 @@
+package org.leancx.leadtime;
+
+import static org.apache.spark.ml.functions.vector_to_array;
+import static org.apache.spark.sql.functions.abs;
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.expm1;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.log1p;
+import static org.apache.spark.sql.functions.map_from_arrays;
+import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.feature.OneHotEncoder;
+import org.apache.spark.ml.feature.SQLTransformer;
+import org.apache.spark.ml.feature.StringIndexer;
+import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.ml.regression.AFTSurvivalRegression;
+import org.apache.spark.ml.regression.GBTRegressor;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A trained remaining-lead-time model: the trivial baseline (mean remaining time per prefix length), an MLlib
+ * GBTRegressor and, optionally, a censoring-aware AFTSurvivalRegression, over the features of one {@link FeatureSpec}.
+ * Saved and loaded with MLlib persistence; the spec and the baseline travel in a one-row JSON metadata folder.
+ */
+public final class LeadTimeModel {
+  private static final Logger LOG = LoggerFactory.getLogger(LeadTimeModel.class);
+
+  /** Input column: whether the case's end is known (true) or the label is a lower bound (an open journey). */
+  public static final String OBSERVED = "observed";
+  /** Output: the baseline's prediction, in seconds. */
+  public static final String BASELINE_SECONDS = "baseline_seconds";
+  /** Output: the GBT's prediction, in seconds. */
+  public static final String GBT_SECONDS = "gbt_seconds";
+  /** Output: the AFT model's median, in seconds; null when AFT is disabled. */
+  public static final String AFT_SECONDS = "aft_seconds";
+  /** Output: the AFT model's upper quantile (p90 by default), in seconds; null when AFT is disabled. */
+  public static final String AFT_UPPER_SECONDS = "aft_upper_seconds";
+
+  private static final String GBT_LABEL = "gbt_label";
+  private static final String AFT_LABEL = "aft_label_days";
+  private static final String AFT_CENSOR = "aft_censor";
+
+  private static final StructType METADATA =
+      new StructType()
+          .add("version", DataTypes.StringType)
+          .add("trained_at", DataTypes.StringType)
+          .add("target", DataTypes.StringType)
+          .add("activities", DataTypes.createArrayType(DataTypes.StringType))
+          .add("categorical_columns", DataTypes.createArrayType(DataTypes.StringType))
+          .add("categorical_levels",
+              DataTypes.createMapType(DataTypes.StringType, DataTypes.createArrayType(DataTypes.StringType)))
+          .add("numeric_columns", DataTypes.createArrayType(DataTypes.StringType))
+          .add("baseline_lengths", DataTypes.createArrayType(DataTypes.IntegerType))
+          .add("baseline_means", DataTypes.createArrayType(DataTypes.DoubleType))
+          .add("overall_mean", DataTypes.DoubleType)
+          .add("upper_quantile", DataTypes.DoubleType)
+          .add("gbt_max_depth", DataTypes.IntegerType)
+          .add("gbt_max_iter", DataTypes.IntegerType)
+          .add("training_prefixes", DataTypes.LongType);
+
+  private final String version;
+  private final FeatureSpec spec;
+  private final LeadTimeSettings.Target target;
+  private final Map<Integer, Double> baseline;
+  private final double overallMean;
+  private final PipelineModel gbt;
+  private final PipelineModel aft;
+  private final double upperQuantile;
+  private final int gbtMaxDepth;
+  private final int gbtMaxIter;
+  private final long trainingPrefixes;
+
+  private LeadTimeModel(
+      String version,
+      FeatureSpec spec,
+      LeadTimeSettings.Target target,
+      Map<Integer, Double> baseline,
+      double overallMean,
+      PipelineModel gbt,
+      PipelineModel aft,
+      double upperQuantile,
+      int gbtMaxDepth,
+      int gbtMaxIter,
+      long trainingPrefixes) {
+    this.version = version;
+    this.spec = spec;
+    this.target = target;
+    this.baseline = Map.copyOf(baseline);
+    this.overallMean = overallMean;
+    this.gbt = gbt;
+    this.aft = aft;
+    this.upperQuantile = upperQuantile;
+    this.gbtMaxDepth = gbtMaxDepth;
+    this.gbtMaxIter = gbtMaxIter;
+    this.trainingPrefixes = trainingPrefixes;
+  }
+
+  public String version() {
+    return version;
+  }
+
+  public FeatureSpec spec() {
+    return spec;
+  }
+
+  /** Whether the AFT survival model is part of this model (it gives the upper quantile). */
+  public boolean hasSurvivalModel() {
+    return aft != null;
+  }
+
+  /** The GBT depth and iterations actually used (after the inner validation, if any). */
+  public String gbtParameters() {
+    return "depth=" + gbtMaxDepth + ",iter=" + gbtMaxIter + ",target=" + target.name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  public long trainingPrefixes() {
+    return trainingPrefixes;
+  }
+
+  /**
+   * Fits the three models on {@code prefixes}: the output of {@link PrefixFeatures#prefixes} with an
+   * {@link #OBSERVED} column. The baseline and the GBT learn from observed rows only; the AFT model also from
+   * censored ones (an open journey's label is the time it has already run past the prefix, a lower bound).
+   */
+  public static LeadTimeModel fit(Dataset<Row> prefixes, FeatureSpec spec, LeadTimeSettings s, String version) {
+    Dataset<Row> observed = prefixes.where(col(OBSERVED));
+    // Baseline: one small aggregate, brought to the driver (a few hundred prefix lengths at most).
+    Map<Integer, Double> baseline = new LinkedHashMap<>();
+    for (Row r :
+        observed.groupBy(PrefixFeatures.PREFIX_LENGTH).agg(avg(PrefixFeatures.REMAINING_SECONDS)).collectAsList()) {
+      baseline.put(r.getInt(0), r.getDouble(1));
+    }
+    Row overall = observed.agg(avg(PrefixFeatures.REMAINING_SECONDS), org.apache.spark.sql.functions.count(lit(1)))
+        .first();
+    if (overall.isNullAt(0)) {
+      throw new IllegalStateException(
+          "No prefix with a known remaining time to train on: the training data holds no closed case (or journey)"
+              + " with at least two events. Train on more history.");
+    }
+    double overallMean = overall.getDouble(0);
+    long count = overall.getLong(1);
+
+    int depth = s.gbtMaxDepth();
+    int iter = s.gbtMaxIter();
+    if (s.tuning()) {
+      int[] best = tune(observed, spec, s);
+      depth = best[0];
+      iter = best[1];
+    }
+    PipelineModel gbt = gbtPipeline(spec, s.withGbt(depth, iter)).fit(withGbtLabel(observed, s.target()));
+    PipelineModel aft = null;
+    if (s.aftEnabled()) {
+      Dataset<Row> aftData =
+          prefixes
+              .withColumn(AFT_LABEL, col(PrefixFeatures.REMAINING_SECONDS).plus(1.0).divide(86_400.0))
+              .withColumn(AFT_CENSOR, when(col(OBSERVED), 1.0).otherwise(0.0));
+      aft = aftPipeline(spec, s).fit(aftData);
+    }
+    return new LeadTimeModel(version, spec, s.target(), baseline, overallMean, gbt, aft, s.upperQuantile(), depth,
+        iter, count);
+  }
+
+  /** Inner validation: GBT candidates fitted on part of the training cases and scored by MAE on the rest. */
+  private static int[] tune(Dataset<Row> observed, FeatureSpec spec, LeadTimeSettings s) {
+    List<Integer> depths = s.tuningMaxDepths().isEmpty() ? List.of(s.gbtMaxDepth()) : s.tuningMaxDepths();
+    List<Integer> iters = s.tuningMaxIters().isEmpty() ? List.of(s.gbtMaxIter()) : s.tuningMaxIters();
+    Column validation =
+        pmod(xxhash64(lit(s.seed() + 1), col(PrefixFeatures.CASE_ID)), lit(1000))
+            .lt(lit((int) Math.round(s.validationShare() * 1000)));
+    Dataset<Row> inner = withGbtLabel(observed.where(org.apache.spark.sql.functions.not(validation)), s.target());
+    Dataset<Row> held = observed.where(validation);
+    int[] best = null;
+    double bestMae = Double.POSITIVE_INFINITY;
+    for (int d : depths) {
+      for (int i : iters) {
+        PipelineModel m = gbtPipeline(spec, s.withGbt(d, i)).fit(inner);
+        double mae =
+            m.transform(held)
+                .select(avg(abs(gbtSeconds(s.target()).minus(col(PrefixFeatures.REMAINING_SECONDS)))))
+                .first()
+                .getDouble(0);
+        LOG.info("lead-time-model inner validation: depth={} iter={} MAE {} days", d, i, mae / 86_400.0);
+        if (mae < bestMae) {
+          bestMae = mae;
+          best = new int[] {d, i};
+        }
+      }
+    }
+    return best;
+  }
+
+  private static Dataset<Row> withGbtLabel(Dataset<Row> data, LeadTimeSettings.Target target) {
+    Column seconds = col(PrefixFeatures.REMAINING_SECONDS);
+    return data.withColumn(GBT_LABEL, target == LeadTimeSettings.Target.LOG1P ? log1p(seconds) : seconds);
+  }
+
+  private static Column gbtSeconds(LeadTimeSettings.Target target) {
+    Column raw = col("gbt_raw");
+    return greatest(lit(0.0), target == LeadTimeSettings.Target.LOG1P ? expm1(raw) : raw);
+  }
+
+  private static Pipeline gbtPipeline(FeatureSpec spec, LeadTimeSettings s) {
+    List<String> categorical = PrefixFeatures.categoricalFeatures(spec);
+    List<String> indexed = categorical.stream().map(c -> c + "_gbt_index").toList();
+    StringIndexer indexer =
+        new StringIndexer()
+            .setInputCols(categorical.toArray(String[]::new))
+            .setOutputCols(indexed.toArray(String[]::new))
+            .setStringOrderType("alphabetAsc")
+            .setHandleInvalid("keep");
+    List<String> inputs = new ArrayList<>(PrefixFeatures.numericFeatures(spec));
+    inputs.addAll(indexed);
+    VectorAssembler assembler =
+        new VectorAssembler().setInputCols(inputs.toArray(String[]::new)).setOutputCol("gbt_features");
+    int largestVocabulary = Math.max(spec.activities().size(),
+        spec.categoricalLevels().values().stream().mapToInt(List::size).max().orElse(0));
+    GBTRegressor gbt =
+        new GBTRegressor()
+            .setFeaturesCol("gbt_features")
+            .setLabelCol(GBT_LABEL)
+            .setPredictionCol("gbt_raw")
+            .setMaxDepth(s.gbtMaxDepth())
+            .setMaxIter(s.gbtMaxIter())
+            .setStepSize(s.gbtStepSize())
+            .setSubsamplingRate(s.gbtSubsamplingRate())
+            // Categories: the vocabulary plus <other>, <none> and the indexer's unseen bucket.
+            .setMaxBins(Math.max(s.gbtMaxBins(), largestVocabulary + 3))
+            .setSeed(s.seed());
+    return new Pipeline().setStages(new PipelineStage[] {indexer, assembler, gbt});
+  }
+
+  private static Pipeline aftPipeline(FeatureSpec spec, LeadTimeSettings s) {
+    List<String> categorical = PrefixFeatures.categoricalFeatures(spec);
+    List<String> indexed = categorical.stream().map(c -> c + "_aft_index").toList();
+    List<String> encoded = categorical.stream().map(c -> c + "_aft_onehot").toList();
+    StringIndexer indexer =
+        new StringIndexer()
+            .setInputCols(categorical.toArray(String[]::new))
+            .setOutputCols(indexed.toArray(String[]::new))
+            .setStringOrderType("alphabetAsc")
+            .setHandleInvalid("keep");
+    OneHotEncoder onehot =
+        new OneHotEncoder()
+            .setInputCols(indexed.toArray(String[]::new))
+            .setOutputCols(encoded.toArray(String[]::new))
+            .setHandleInvalid("keep");
+    // A log-linear model: durations and counts enter on a log scale.
+    StringBuilder sql = new StringBuilder("SELECT *");
+    List<String> logged = new ArrayList<>();
+    for (String c : PrefixFeatures.numericFeatures(spec)) {
+      String name = c + "_aft_log";
+      sql.append(", log1p(greatest(`").append(c).append("`, 0D)) AS `").append(name).append('`');
+      logged.add(name);
+    }
+    sql.append(" FROM __THIS__");
+    List<String> inputs = new ArrayList<>(logged);
+    inputs.addAll(encoded);
+    VectorAssembler assembler =
+        new VectorAssembler().setInputCols(inputs.toArray(String[]::new)).setOutputCol("aft_features");
+    AFTSurvivalRegression aft =
+        new AFTSurvivalRegression()
+            .setFeaturesCol("aft_features")
+            .setLabelCol(AFT_LABEL)
+            .setCensorCol(AFT_CENSOR)
+            .setPredictionCol("aft_raw")
+            .setQuantileProbabilities(new double[] {0.5, s.upperQuantile()})
+            .setQuantilesCol("aft_quantiles")
+            .setMaxIter(s.aftMaxIter());
+    return new Pipeline()
+        .setStages(new PipelineStage[] {indexer, onehot, new SQLTransformer().setStatement(sql.toString()), assembler,
+            aft});
+  }
+
+  /**
+   * Adds {@link #BASELINE_SECONDS}, {@link #GBT_SECONDS}, {@link #AFT_SECONDS} and {@link #AFT_UPPER_SECONDS} to
+   * prefixes computed with this model's spec, keeping their own columns. A pure transform.
+   */
+  public Dataset<Row> predict(Dataset<Row> prefixes) {
+    List<Column> keys = new ArrayList<>();
+    List<Column> values = new ArrayList<>();
+    baseline.forEach(
+        (k, v) -> {
+          keys.add(lit(k));
+          values.add(lit(v));
+        });
+    Column baselineSeconds =
+        baseline.isEmpty()
+            ? lit(overallMean)
+            : coalesce(
+                element_at(
+                    map_from_arrays(
+                        org.apache.spark.sql.functions.array(keys.toArray(Column[]::new)),
+                        org.apache.spark.sql.functions.array(values.toArray(Column[]::new))),
+                    col(PrefixFeatures.PREFIX_LENGTH)),
+                lit(overallMean));
+    String[] own = prefixes.columns();
+    List<Column> out = new ArrayList<>();
+    for (String c : own) {
+      out.add(col(c));
+    }
+    out.add(baselineSeconds.as(BASELINE_SECONDS));
+    out.add(gbtSeconds(target).as(GBT_SECONDS));
+    Dataset<Row> scored = gbt.transform(prefixes);
+    if (aft != null) {
+      scored = aft.transform(scored);
+      out.add(element_at(vector_to_array(col("aft_quantiles"), "float64"), 1).multiply(86_400.0).as(AFT_SECONDS));
+      out.add(element_at(vector_to_array(col("aft_quantiles"), "float64"), 2).multiply(86_400.0).as(AFT_UPPER_SECONDS));
+    } else {
+      out.add(lit(null).cast("double").as(AFT_SECONDS));
+      out.add(lit(null).cast("double").as(AFT_UPPER_SECONDS));
+    }
+    return scored.select(out.toArray(Column[]::new));
+  }
+
+  /** Saves the model under {@code path} (a folder that this model owns): gbt/, aft/ and metadata/. */
+  public void save(SparkSession spark, String path) {
+    try {
+      gbt.write().overwrite().save(path + "/gbt");
+      if (aft != null) {
+        aft.write().overwrite().save(path + "/aft");
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("Could not save the lead-time model to " + path, e);
+    }
+    List<Integer> lengths = new ArrayList<>(baseline.keySet());
+    java.util.Collections.sort(lengths);
+    List<Double> means = lengths.stream().map(baseline::get).toList();
+    Row meta =
+        RowFactory.create(
+            version,
+            Instant.now().toString(),
+            target.name(),
+            scala.jdk.javaapi.CollectionConverters.asScala(spec.activities()).toSeq(),
+            scala.jdk.javaapi.CollectionConverters.asScala(spec.categoricalColumns()).toSeq(),
+            scalaMap(spec.categoricalLevels()),
+            scala.jdk.javaapi.CollectionConverters.asScala(spec.numericColumns()).toSeq(),
+            scala.jdk.javaapi.CollectionConverters.asScala(lengths).toSeq(),
+            scala.jdk.javaapi.CollectionConverters.asScala(means).toSeq(),
+            overallMean,
+            upperQuantile,
+            gbtMaxDepth,
+            gbtMaxIter,
+            trainingPrefixes);
+    spark.createDataFrame(List.of(meta), METADATA).coalesce(1).write().mode("overwrite").json(path + "/metadata");
+  }
+
+  private static scala.collection.immutable.Map<String, scala.collection.immutable.Seq<String>> scalaMap(
+      Map<String, List<String>> m) {
+    Map<String, scala.collection.immutable.Seq<String>> converted = new LinkedHashMap<>();
+    m.forEach((k, v) -> converted.put(k, scala.jdk.javaapi.CollectionConverters.asScala(v).toList()));
+    return scala.collection.immutable.Map.from(scala.jdk.javaapi.CollectionConverters.asScala(converted));
+  }
+
+  /** Loads a model saved by {@link #save}. */
+  public static LeadTimeModel load(SparkSession spark, String path) {
+    Row meta;
+    try {
+      meta = spark.read().schema(METADATA).json(path + "/metadata").first();
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(
+          "No lead-time model at " + path + " (metadata/ unreadable). Train one first: leancx lead-time-model train",
+          e);
+    }
+    List<String> activities = meta.getList(meta.fieldIndex("activities"));
+    List<String> categorical = meta.getList(meta.fieldIndex("categorical_columns"));
+    Map<String, scala.collection.Seq<String>> levelsRaw = meta.getJavaMap(meta.fieldIndex("categorical_levels"));
+    Map<String, List<String>> levels = new LinkedHashMap<>();
+    levelsRaw.forEach((k, v) -> levels.put(k, scala.jdk.javaapi.CollectionConverters.asJava(v)));
+    List<String> numeric = meta.getList(meta.fieldIndex("numeric_columns"));
+    List<Integer> lengths = meta.getList(meta.fieldIndex("baseline_lengths"));
+    List<Double> means = meta.getList(meta.fieldIndex("baseline_means"));
+    Map<Integer, Double> baseline = new LinkedHashMap<>();
+    for (int i = 0; i < lengths.size(); i++) {
+      baseline.put(lengths.get(i), means.get(i));
+    }
+    PipelineModel gbt = PipelineModel.load(path + "/gbt");
+    PipelineModel aft = null;
+    try {
+      org.apache.hadoop.fs.Path aftPath = new org.apache.hadoop.fs.Path(path + "/aft");
+      if (aftPath.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(aftPath)) {
+        aft = PipelineModel.load(path + "/aft");
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("Could not read " + path + "/aft", e);
+    }
+    return new LeadTimeModel(
+        meta.getString(meta.fieldIndex("version")),
+        new FeatureSpec(activities, categorical, levels, numeric),
+        LeadTimeSettings.Target.valueOf(meta.getString(meta.fieldIndex("target"))),
+        baseline,
+        meta.getDouble(meta.fieldIndex("overall_mean")),
+        gbt,
+        aft,
+        meta.getDouble(meta.fieldIndex("upper_quantile")),
+        meta.getInt(meta.fieldIndex("gbt_max_depth")),
+        meta.getInt(meta.fieldIndex("gbt_max_iter")),
+        meta.getLong(meta.fieldIndex("training_prefixes")));
+  }
+}

@@ -1,0 +1,121 @@
+package org.leancx.leadtime;
+
+import static org.apache.spark.sql.types.DataTypes.DoubleType;
+import static org.apache.spark.sql.types.DataTypes.IntegerType;
+import static org.apache.spark.sql.types.DataTypes.LongType;
+import static org.apache.spark.sql.types.DataTypes.StringType;
+import static org.apache.spark.sql.types.DataTypes.TimestampType;
+import static org.leancx.common.TableContract.optional;
+import static org.leancx.common.TableContract.required;
+
+import java.util.List;
+import java.util.Map;
+import org.leancx.common.TableContract;
+
+/**
+ * The tables of the lead-time model: what it writes ({@code lead_time_forecast}, {@code model_evaluation}) and the
+ * columns it reads from the journeys tables.
+ */
+public final class LeadTimeTables {
+  private LeadTimeTables() {}
+
+  /** {@code lead_time_forecast}: one row per open journey per run (as_of). */
+  public static final TableContract LEAD_TIME_FORECAST =
+      new TableContract(
+          "lead_time_forecast",
+          1,
+          "One row per open journey (journey_id) per as_of: its predicted remaining lead time. The rows of one as_of"
+              + " are replaced as a whole when predict runs again.",
+          TableContract.schema(
+              required("journey_id", StringType, "Open journey (journeys.journey_id, status OPEN)"),
+              required("as_of", TimestampType, "The journeys run's as-of instant the forecast is made at (UTC)"),
+              required("elapsed_seconds", LongType, "as_of - started_at: the journey's age"),
+              required("predicted_remaining_seconds", LongType, "GBT prediction of the time from as_of to the last"
+                  + " event: last_event_at + predicted remaining after the last event - as_of, at least 0"),
+              optional("predicted_p90_seconds", LongType, "Upper quantile (lead-time-model.aft.upper-quantile, p90"
+                  + " by default) of the AFT survival model, from as_of, at least 0; null when AFT is disabled"),
+              required("predicted_end_at", TimestampType, "as_of + predicted_remaining_seconds (UTC)"),
+              required("model_version", StringType, "Version folder of the model under"
+                  + " <warehouse>/_models/lead_time/")),
+          List.of(),
+          List.of("journey_id", "as_of"),
+          Map.of(
+              "forecast_not_negative", "predicted_remaining_seconds >= 0 AND elapsed_seconds >= 0",
+              "p90_not_below_zero", "predicted_p90_seconds IS NULL OR predicted_p90_seconds >= 0"));
+
+  /** {@code model_evaluation}: one row per model, data set, fold and protocol. */
+  public static final TableContract MODEL_EVALUATION =
+      new TableContract(
+          "model_evaluation",
+          1,
+          "One row per model, data set, fold and protocol: the remaining-time MAE of one cross-validation fold. The"
+              + " rows of one data set and protocol are replaced as a whole when evaluate runs again.",
+          TableContract.schema(
+              required("model", StringType, "baseline (mean remaining time per prefix length), gbt or aft (median)"),
+              required("dataset", StringType, "helpdesk, bpic2013 or bpic2012"),
+              required("fold", IntegerType, "Test fold, 0-based; cases are assigned by pmod(xxhash64(seed, case"
+                  + " id), folds)"),
+              required("protocol", StringType, "e.g. case-cv-5/prefix-1..n-1/seed-42: k-fold cross-validation by"
+                  + " case, predictions at every prefix of length 1 to n-1 of every test case"),
+              required("mae_days", DoubleType, "Mean absolute error of the remaining time over all predictions of"
+                  + " the fold, in days (86,400 s)"),
+              required("predictions", LongType, "Number of prefixes predicted in the test fold"),
+              required("run_id", StringType, "The evaluate run (pipeline_runs.run_id)"),
+              required("train_cases", LongType, "Cases in the training folds"),
+              required("test_cases", LongType, "Cases in the test fold"),
+              optional("parameters", StringType, "Hyper-parameters used, e.g. depth=6,iter=60,target=log1p")),
+          List.of(),
+          List.of("model", "dataset", "fold", "protocol"),
+          Map.of("mae_not_negative", "mae_days >= 0 AND predictions >= 0"));
+
+  /** The columns read from {@code journeys} (written by the journeys job); the rest of that table is not used. */
+  public static final TableContract JOURNEYS_INPUT =
+      new TableContract(
+          "journeys",
+          1,
+          "Input view: one row per journey, as written by `leancx journeys`.",
+          TableContract.schema(
+              required(Journeys.JOURNEY_ID, StringType, "Journey id"),
+              required(Journeys.JOURNEY_TYPE, StringType, "Journey type"),
+              required(Journeys.STATUS, StringType, "OPEN or CLOSED"),
+              required(Journeys.STARTED_AT, TimestampType, "First event"),
+              required(Journeys.LAST_EVENT_AT, TimestampType, "Last event"),
+              required(Journeys.AS_OF, TimestampType, "As-of of the journeys run")),
+          List.of(),
+          List.of(Journeys.JOURNEY_ID),
+          Map.of());
+
+  /** The columns read from {@code journey_steps}. */
+  public static final TableContract JOURNEY_STEPS_INPUT =
+      new TableContract(
+          "journey_steps",
+          1,
+          "Input view: one row per step of a journey, as written by `leancx journeys`.",
+          TableContract.schema(
+              required(Journeys.JOURNEY_ID, StringType, "Journey id"),
+              required(Journeys.SEQ, IntegerType, "1-based position in the journey"),
+              required(Journeys.STEP, StringType, "Activity of an event or channel of a contact"),
+              required(Journeys.AT, TimestampType, "When the step started"),
+              optional(Journeys.TEAM, StringType, "Team that handled the step")),
+          List.of(),
+          List.of(Journeys.JOURNEY_ID, Journeys.SEQ),
+          Map.of());
+
+  /** Column names of the journeys tables that this package relies on. */
+  public static final class Journeys {
+    private Journeys() {}
+
+    public static final String JOURNEY_ID = "journey_id";
+    public static final String JOURNEY_TYPE = "journey_type";
+    public static final String STATUS = "status";
+    public static final String STARTED_AT = "started_at";
+    public static final String LAST_EVENT_AT = "last_event_at";
+    public static final String AS_OF = "as_of";
+    public static final String SEQ = "seq";
+    public static final String STEP = "step";
+    public static final String AT = "at";
+    public static final String TEAM = "team";
+    public static final String OPEN = "OPEN";
+    public static final String CLOSED = "CLOSED";
+  }
+}

@@ -1,0 +1,44 @@
+package org.leancx.leadtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.leancx.common.Settings;
+import org.leancx.common.SparkTestBase;
+import org.leancx.common.Warehouse;
+
+/**
+ * The full benchmark protocol on the real Helpdesk log, with the fold count and seed from conf. Minutes, so it runs
+ * only in the evaluation profile: {@code mvn -B -Pevaluation test -Dtest=LeadTimeEvaluationTest}.
+ */
+@Tag("evaluation")
+class LeadTimeEvaluationTest extends SparkTestBase {
+
+  @Test
+  void helpdeskCrossValidationBeatsTheBaselineAndPrintsTheMae() {
+    Assumptions.assumeTrue(Files.exists(REAL_DATA.resolve("helpdesk_full.csv")),
+        "../shared/data/real/helpdesk_full.csv is absent: the evaluation is skipped");
+    Warehouse warehouse = warehouse("lead-time-evaluation");
+    Settings settings = settings("lead-time-model.data-dir=" + REAL_DATA);
+    int folds = LeadTimeSettings.from(settings).folds();
+    LeadTimeEvaluation.Result result =
+        LeadTimeEvaluation.run(warehouse, settings, BenchmarkDataset.HELPDESK, folds);
+    System.out.println(result.table());
+    System.out.printf("Helpdesk %d-fold MAE: gbt %.3f days, baseline %.3f, aft %.3f (%.0f s)%n", folds,
+        result.meanMaeDays().get("gbt"), result.meanMaeDays().get("baseline"), result.meanMaeDays().get("aft"),
+        result.seconds());
+
+    assertThat(result.scores()).filteredOn(s -> s.model().equals("gbt")).hasSize(folds);
+    // Every prefix 1..n-1 of every case is predicted exactly once over the folds: 21,348 events - 4,580 cases.
+    long predictions = result.scores().stream().filter(s -> s.model().equals("gbt"))
+        .mapToLong(LeadTimeEvaluation.FoldScore::predictions).sum();
+    assertThat(predictions).isEqualTo(21_348 - 4_580);
+    assertThat(result.meanMaeDays().get("gbt")).isLessThan(result.meanMaeDays().get("baseline"));
+    Row written = warehouse.read(LeadTimeTables.MODEL_EVALUATION).groupBy().count().first();
+    assertThat(written.getLong(0)).isEqualTo(3L * folds);
+  }
+}

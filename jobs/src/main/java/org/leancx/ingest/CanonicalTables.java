@@ -95,8 +95,9 @@ public final class CanonicalTables {
               required("target", StringType, "contacts or case_events"),
               required("source_file", StringType, "File the record came from"),
               required("source_record", LongType, "1-based record number in that file (header excluded)"),
-              required("reason_code", StringType, "Why it was rejected, e.g. MISSING_REQUIRED, BAD_TIMESTAMP,"
-                  + " ENDED_BEFORE_STARTED, IMPLAUSIBLE_DATE, MALFORMED_RECORD, DUPLICATE_ID_CONFLICT"),
+              required("reason_code", StringType, "Why it was rejected: MALFORMED_RECORD, MISSING_REQUIRED, BAD_TIMESTAMP,"
+                  + " BAD_NUMBER, BAD_VALUE, IMPLAUSIBLE_DATE, ENDED_BEFORE_STARTED, IMPLAUSIBLE_DURATION,"
+                  + " DUPLICATE_ID_CONFLICT (see conf/sources/README.md)"),
               required("message", StringType, "Readable message naming the file, the record, the column and the"
                   + " value"),
               optional("raw_record", StringType, "The raw record as read, separator-joined (customer ids masked)")),

@@ -159,6 +159,17 @@ public final class Generator {
 
   /** Generates and writes the raw exports and the truth under {@code s.output()}, replacing what was there. */
   public static Result run(SparkSession spark, GenerateSettings s) {
+    // Timestamps are written in UTC whatever the session's time zone is.
+    String zone = spark.conf().get("spark.sql.session.timeZone");
+    spark.conf().set("spark.sql.session.timeZone", "UTC");
+    try {
+      return generate(spark, s);
+    } finally {
+      spark.conf().set("spark.sql.session.timeZone", zone);
+    }
+  }
+
+  private static Result generate(SparkSession spark, GenerateSettings s) {
     World world = new World(Taxonomy.read(Path.of(s.taxonomy())));
     validatePlanted(world, s.planted());
     Draws draws = new Draws(s.seed());
@@ -479,10 +490,10 @@ public final class Generator {
   static Column timeOfDay(Column channel, Draws d, Column... keys) {
     Column thresholds = null;
     for (String c : List.of("phone", "chat", "branch", "letter", "email")) {
-      Column th = Draws.thresholds(World.hourProfile(c));
+      Column th = Draws.table(World.hourProfile(c));
       thresholds = thresholds == null ? when(channel.equalTo(c), th) : thresholds.when(channel.equalTo(c), th);
     }
-    thresholds = thresholds.otherwise(Draws.thresholds(World.hourProfile("web")));
+    thresholds = thresholds.otherwise(Draws.table(World.hourProfile("web")));
     Column hour = Draws.pickIndex(d.uniform("hour", keys), thresholds);
     return hour.cast("long").multiply(3600).plus(floor(d.uniform("second", keys).multiply(3600)).cast("long"));
   }

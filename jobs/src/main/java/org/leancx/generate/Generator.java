@@ -35,6 +35,7 @@ import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.Column;
@@ -298,9 +299,29 @@ public final class Generator {
         customers
             .where(col("episodes").gt(0))
             .withColumn(EPISODE, explode(sequence(lit(0), col("episodes").minus(1))))
-            .withColumn(NEED_FAMILY, w.family(col(PRODUCT), d.uniform("family", ek)))
-            // Every window below is per customer: one shuffle of the episodes serves them all.
-            .repartition(col(CUSTOMER_ID));
+            .withColumn(NEED_FAMILY, w.family(col(PRODUCT), d.uniform("family", ek)));
+    // Touches 2..4 are drawn only for episodes whose first touch failed (most have one touch). Every window below
+    // is per customer: one shuffle of the touches serves them all.
+    Dataset<Row> firstTouches = withTouchAttributes(episodes.withColumn(TOUCH, lit(1)), s, w, d);
+    Dataset<Row> laterTouches =
+        withTouchAttributes(
+            firstTouches
+                .where(col("failed"))
+                .select(Stream.of(episodes.columns()).map(org.apache.spark.sql.functions::col).toArray(Column[]::new))
+                .withColumn(TOUCH, explode(sequence(lit(2), lit(MAX_TOUCHES)))),
+            s,
+            w,
+            d);
+    Dataset<Row> touches = firstTouches.unionByName(laterTouches).repartition(col(CUSTOMER_ID));
+    return placed(touches, s, d);
+  }
+
+  /** Adds the attributes of each touch: channel, flow, team, agent, reason, times, transfer, and whether it failed. */
+  static Dataset<Row> withTouchAttributes(Dataset<Row> episodeTouches, GenerateSettings s, World w, Draws d) {
+    Column id = col(CUSTOMER_ID);
+    Column k = col(EPISODE);
+    Column t = col(TOUCH);
+    Column[] tk = {id, k, t};
 
     Column first = t.equalTo(1);
     // Channel: mobile customers use the bot more (a decoy for channel=bot), business customers email more;
@@ -333,9 +354,7 @@ public final class Generator {
             .otherwise(Draws.pick(d.uniform("site2", tk), World.SITES, 1, 1, 1, 1));
 
     // Stages of independent columns (withColumns analyses the plan once per stage, not once per column).
-    Dataset<Row> touches =
-        episodes
-            .withColumn(TOUCH, explode(sequence(lit(1), lit(MAX_TOUCHES))))
+    return episodeTouches
             .withColumns(
                 columns(
                     CHANNEL, when(first, firstChannel).otherwise(laterChannel),
@@ -372,6 +391,16 @@ public final class Generator {
                 col("handle")
                     .plus(when(col("transferred"), col("leg2_gap").plus(col("leg2_handle"))).otherwise(lit(0L))))
             .drop("transfer_draw", "handoff_draw", "leg2_site", "failure_reason");
+  }
+
+  /** Chains the touches of each episode, times them, and places the episodes of each customer and need. */
+  static Dataset<Row> placed(Dataset<Row> touches, GenerateSettings s, Draws d) {
+    Column id = col(CUSTOMER_ID);
+    Column k = col(EPISODE);
+    Column t = col(TOUCH);
+    Column[] ek = {id, k};
+    Column[] tk = {id, k, t};
+    Column first = t.equalTo(1);
 
     // Chain length and timing within the episode: touch t+1 starts 1 h to 6 days after touch t, in its channel's
     // opening hours (whole days later, plus a day when the hour would come too soon).

@@ -4,9 +4,7 @@ import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.cos;
 import static org.apache.spark.sql.functions.element_at;
-import static org.apache.spark.sql.functions.filter;
-import static org.apache.spark.sql.functions.pmod;
-import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.exp;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.hex;
@@ -30,6 +28,7 @@ final class Draws {
   private static final long MASK_53 = (1L << 53) - 1;
   private static final double TWO_POW_53 = (double) (1L << 53);
   private static final long MASK_48 = (1L << 48) - 1;
+  private static final long MASK_24 = (1L << 24) - 1;
 
   private final long seed;
 
@@ -60,32 +59,40 @@ final class Draws {
     return element_at(array(literals), pickIndex(u, weights).plus(1));
   }
 
+  /** Resolution of the lookup tables of {@link #pickIndex}: weights are honoured to 1/4096. */
+  private static final int TABLE_SIZE = 4096;
+
   /**
-   * An integer 0..weights.length-1 chosen with the given relative weights by the uniform draw {@code u}: the
-   * number of cumulative thresholds at or below u. The draw appears once in the expression, however many weights.
+   * An integer 0..weights.length-1 chosen with the given relative weights by the uniform draw {@code u}: a lookup
+   * in a literal table indexed by u, so that u appears once in the expression and the whole stays compiled code.
    */
   static Column pickIndex(Column u, double... weights) {
-    return pickIndex(u, thresholds(weights));
+    return pickIndex(u, table(weights));
   }
 
-  /** The index for precomputed thresholds (a literal array column, see {@link #thresholds}). */
-  static Column pickIndex(Column u, Column thresholds) {
-    return size(filter(thresholds, x -> x.leq(u)));
+  /** The index for a precomputed table (a literal array column, see {@link #table}). */
+  static Column pickIndex(Column u, Column table) {
+    return element_at(table, floor(u.multiply(TABLE_SIZE)).cast("int").plus(1));
   }
 
-  /** The cumulative thresholds of the weights, as a literal array of doubles. */
-  static Column thresholds(double... weights) {
+  /** The lookup table of the weights: entry i is the index whose cumulative range holds (i + 0.5) / size. */
+  static Column table(double... weights) {
     double total = 0;
     for (double w : weights) {
       total += w;
     }
-    Column[] out = new Column[weights.length - 1];
-    double cumulative = 0;
-    for (int i = 0; i < weights.length - 1; i++) {
-      cumulative += weights[i];
-      out[i] = lit(cumulative / total);
+    int[] entries = new int[TABLE_SIZE];
+    int index = 0;
+    double cumulative = weights[0] / total;
+    for (int i = 0; i < TABLE_SIZE; i++) {
+      double x = (i + 0.5) / TABLE_SIZE;
+      while (x >= cumulative && index < weights.length - 1) {
+        index++;
+        cumulative += weights[index] / total;
+      }
+      entries[i] = index;
     }
-    return array(out);
+    return lit(entries);
   }
 
   /** A standard normal draw (Box-Muller over two uniforms). */
@@ -121,9 +128,13 @@ final class Draws {
     return concat(lit(prefix), lpad(hex(x), 12, "0"));
   }
 
-  /** (x * odd) mod 2^48, exact: a bijection on 48 bits. */
+  /** (x * odd) mod 2^48 for x below 2^48, in 24-bit halves so that no product overflows: a bijection. */
   private static Column multiplyModulo(Column x, long odd) {
-    Column product = x.cast("decimal(20,0)").multiply(lit(java.math.BigDecimal.valueOf(odd | 1)).cast("decimal(20,0)"));
-    return pmod(product, lit(java.math.BigDecimal.valueOf(1L << 48)).cast("decimal(20,0)")).cast("long");
+    long a = odd | 1;
+    Column high = shiftright(x, 24);
+    Column low = x.bitwiseAND(lit(MASK_24));
+    Column lowProduct = low.multiply(lit(a & MASK_24));
+    Column middle = high.multiply(lit(a & MASK_24)).plus(low.multiply(lit(a >>> 24))).bitwiseAND(lit(MASK_24));
+    return lowProduct.plus(middle.multiply(lit(1L << 24))).bitwiseAND(lit(MASK_48));
   }
 }

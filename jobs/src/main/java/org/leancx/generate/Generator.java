@@ -35,6 +35,7 @@ import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.Column;
@@ -159,6 +160,17 @@ public final class Generator {
 
   /** Generates and writes the raw exports and the truth under {@code s.output()}, replacing what was there. */
   public static Result run(SparkSession spark, GenerateSettings s) {
+    // Timestamps are written in UTC whatever the session's time zone is.
+    String zone = spark.conf().get("spark.sql.session.timeZone");
+    spark.conf().set("spark.sql.session.timeZone", "UTC");
+    try {
+      return generate(spark, s);
+    } finally {
+      spark.conf().set("spark.sql.session.timeZone", zone);
+    }
+  }
+
+  private static Result generate(SparkSession spark, GenerateSettings s) {
     World world = new World(Taxonomy.read(Path.of(s.taxonomy())));
     validatePlanted(world, s.planted());
     Draws draws = new Draws(s.seed());
@@ -287,9 +299,29 @@ public final class Generator {
         customers
             .where(col("episodes").gt(0))
             .withColumn(EPISODE, explode(sequence(lit(0), col("episodes").minus(1))))
-            .withColumn(NEED_FAMILY, w.family(col(PRODUCT), d.uniform("family", ek)))
-            // Every window below is per customer: one shuffle of the episodes serves them all.
-            .repartition(col(CUSTOMER_ID));
+            .withColumn(NEED_FAMILY, w.family(col(PRODUCT), d.uniform("family", ek)));
+    // Touches 2..4 are drawn only for episodes whose first touch failed (most have one touch). Every window below
+    // is per customer: one shuffle of the touches serves them all.
+    Dataset<Row> firstTouches = withTouchAttributes(episodes.withColumn(TOUCH, lit(1)), s, w, d);
+    Dataset<Row> laterTouches =
+        withTouchAttributes(
+            firstTouches
+                .where(col("failed"))
+                .select(Stream.of(episodes.columns()).map(org.apache.spark.sql.functions::col).toArray(Column[]::new))
+                .withColumn(TOUCH, explode(sequence(lit(2), lit(MAX_TOUCHES)))),
+            s,
+            w,
+            d);
+    Dataset<Row> touches = firstTouches.unionByName(laterTouches).repartition(col(CUSTOMER_ID));
+    return placed(touches, s, d);
+  }
+
+  /** Adds the attributes of each touch: channel, flow, team, agent, reason, times, transfer, and whether it failed. */
+  static Dataset<Row> withTouchAttributes(Dataset<Row> episodeTouches, GenerateSettings s, World w, Draws d) {
+    Column id = col(CUSTOMER_ID);
+    Column k = col(EPISODE);
+    Column t = col(TOUCH);
+    Column[] tk = {id, k, t};
 
     Column first = t.equalTo(1);
     // Channel: mobile customers use the bot more (a decoy for channel=bot), business customers email more;
@@ -317,43 +349,58 @@ public final class Generator {
     Column transferShare =
         when(channel.equalTo("phone"), 0.08).when(channel.equalTo("chat"), 0.06).when(channel.equalTo("bot"), 0.25)
             .otherwise(0.0);
-    Column leg2Channel =
-        when(channel.equalTo("bot"), Draws.pick(d.uniform("handoff", tk), List.of("chat", "phone"), 60, 40))
-            .otherwise(channel);
     Column leg2Site =
         when(d.chance(lit(HOME_SITE_SHARE), "home2", tk), World.homeSite(col(REGION)))
             .otherwise(Draws.pick(d.uniform("site2", tk), World.SITES, 1, 1, 1, 1));
 
-    Dataset<Row> touches =
-        episodes
-            .withColumn(TOUCH, explode(sequence(lit(1), lit(MAX_TOUCHES))))
-            .withColumn(CHANNEL, when(first, firstChannel).otherwise(laterChannel))
-            .withColumn(AUTOMATION_FLOW, flow)
-            .withColumn(TEAM, team)
-            .withColumn("agent", when(not(channel.isin("bot", "web")), World.agent(col(TEAM), d.uniform("agent", tk))))
-            .withColumn(
-                REASON,
-                w.reason(
-                    col(NEED_FAMILY),
-                    d.chance(when(first, 0.2).otherwise(0.8), "failure_reason", tk),
-                    d.uniform("reason", tk)))
-            .withColumn("handle", handleSeconds(channel, d, "handle", tk))
-            .withColumn("wait", waitSeconds(channel, d, "wait", tk))
-            .withColumn("transferred", d.chance(transferShare, "transfer", tk))
-            .withColumn("leg2_channel", leg2Channel)
-            .withColumn("leg2_team", concat(w.group(col(NEED_FAMILY)), lit("-"), leg2Site))
-            .withColumn("leg2_agent", World.agent(col("leg2_team"), d.uniform("agent2", tk)))
-            .withColumn("leg2_gap", lit(60).plus(floor(d.uniform("gap2", tk).multiply(540))).cast("long"))
-            .withColumn("leg2_handle", handleSeconds(col("leg2_channel"), d, "handle2", tk))
-            .withColumn("leg2_wait", waitSeconds(col("leg2_channel"), d, "wait2", tk))
+    // Stages of independent columns (withColumns analyses the plan once per stage, not once per column).
+    return episodeTouches
+            .withColumns(
+                columns(
+                    CHANNEL, when(first, firstChannel).otherwise(laterChannel),
+                    "transfer_draw", d.uniform("transfer", tk),
+                    "handoff_draw", d.uniform("handoff", tk),
+                    "leg2_site", leg2Site,
+                    "failure_reason", d.chance(when(first, 0.2).otherwise(0.8), "failure_reason", tk)))
+            .withColumns(
+                columns(
+                    AUTOMATION_FLOW, flow,
+                    TEAM, team,
+                    REASON, w.reason(col(NEED_FAMILY), col("failure_reason"), d.uniform("reason", tk)),
+                    "handle", handleSeconds(channel, d, "handle", tk),
+                    "wait", waitSeconds(channel, d, "wait", tk),
+                    "transferred", col("transfer_draw").lt(transferShare),
+                    "leg2_channel",
+                        when(channel.equalTo("bot"),
+                                Draws.pick(col("handoff_draw"), List.of("chat", "phone"), 60, 40))
+                            .otherwise(channel),
+                    "leg2_team", concat(w.group(col(NEED_FAMILY)), lit("-"), col("leg2_site")),
+                    "leg2_gap", lit(60).plus(floor(d.uniform("gap2", tk).multiply(540))).cast("long"),
+                    "time_of_day", timeOfDay(channel, d, tk)))
+            .withColumns(
+                columns(
+                    "agent", when(not(channel.isin("bot", "web")), World.agent(col(TEAM), d.uniform("agent", tk))),
+                    "leg2_agent", World.agent(col("leg2_team"), d.uniform("agent2", tk)),
+                    "leg2_handle", handleSeconds(col("leg2_channel"), d, "handle2", tk),
+                    "leg2_wait", waitSeconds(col("leg2_channel"), d, "wait2", tk),
+                    "failed",
+                        d.uniform("fail", tk)
+                            .lt(least(lit(0.95), multiplier(s.planted()).multiply(s.baseFailureRate())))))
             .withColumn(
                 "duration",
                 col("handle")
                     .plus(when(col("transferred"), col("leg2_gap").plus(col("leg2_handle"))).otherwise(lit(0L))))
-            .withColumn("time_of_day", timeOfDay(channel, d, tk))
-            .withColumn(
-                "failed",
-                d.uniform("fail", tk).lt(least(lit(0.95), multiplier(s.planted()).multiply(s.baseFailureRate()))));
+            .drop("transfer_draw", "handoff_draw", "leg2_site", "failure_reason");
+  }
+
+  /** Chains the touches of each episode, times them, and places the episodes of each customer and need. */
+  static Dataset<Row> placed(Dataset<Row> touches, GenerateSettings s, Draws d) {
+    Column id = col(CUSTOMER_ID);
+    Column k = col(EPISODE);
+    Column t = col(TOUCH);
+    Column[] ek = {id, k};
+    Column[] tk = {id, k, t};
+    Column first = t.equalTo(1);
 
     // Chain length and timing within the episode: touch t+1 starts 1 h to 6 days after touch t, in its channel's
     // opening hours (whole days later, plus a day when the hour would come too soon).
@@ -368,21 +415,23 @@ public final class Generator {
                 .cast("long"));
     Dataset<Row> chained =
         touches
-            .withColumn(CHAINED_TOUCHES, least(lit(MAX_TOUCHES), coalesce(min(when(not(col("failed")), t)).over(episode),
-                lit(MAX_TOUCHES))))
-            .withColumn("day_step", when(first, lit(0L)).otherwise(days.plus(carry)))
-            .withColumn("previous_transferred", lag(col("transferred"), 1).over(inOrder))
-            .withColumn(
-                "legs_before",
-                coalesce(
-                    sum(when(col("transferred"), 2).otherwise(1)).over(inOrder.rowsBetween(Window.unboundedPreceding(), -1)),
-                    lit(0L)))
+            .withColumns(
+                columns(
+                    CHAINED_TOUCHES,
+                        least(lit(MAX_TOUCHES),
+                            coalesce(min(when(not(col("failed")), t)).over(episode), lit(MAX_TOUCHES))),
+                    "day_step", when(first, lit(0L)).otherwise(days.plus(carry)),
+                    "previous_transferred", lag(col("transferred"), 1).over(inOrder),
+                    "legs_before",
+                        coalesce(
+                            sum(when(col("transferred"), 2).otherwise(1))
+                                .over(inOrder.rowsBetween(Window.unboundedPreceding(), -1)),
+                            lit(0L))))
             .where(t.leq(col(CHAINED_TOUCHES)))
             .withColumn("day_offset", sum(col("day_step")).over(inOrder))
             .withColumn("start_rel", col("day_offset").multiply(DAY).plus(col("time_of_day")));
 
     // Episode-level: the outbound follow-up, the case and the episode's end relative to its first day.
-    Column lastEnd = max(col("start_rel").plus(col("duration"))).over(episode);
     Column hasCase =
         d.chance(
             coalesce(
@@ -391,26 +440,29 @@ public final class Generator {
                 lit(0.0)),
             "case",
             ek);
+    Column outboundEnd = when(col("has_outbound"), col("out_start").plus(col("out_handle"))).otherwise(lit(0L));
     Dataset<Row> spans =
         chained
-            .withColumn("last_end", lastEnd)
-            .withColumn("has_outbound", d.chance(lit(0.03), "outbound", ek))
-            .withColumn("out_start", col("last_end").plus(3600).plus(floor(d.uniform("out_delay", ek).multiply(2 * DAY))).cast("long"))
-            .withColumn("out_channel", Draws.pick(d.uniform("out_channel", ek), List.of("phone", "email"), 80, 20))
-            .withColumn("out_handle", handleSeconds(col("out_channel"), d, "out_handle", ek))
-            .withColumn("has_case", hasCase)
+            .withColumns(
+                columns(
+                    "last_end", max(col("start_rel").plus(col("duration"))).over(episode),
+                    "has_outbound", d.chance(lit(0.03), "outbound", ek),
+                    "out_channel", Draws.pick(d.uniform("out_channel", ek), List.of("phone", "email"), 80, 20),
+                    "has_case", hasCase))
+            .withColumns(
+                columns(
+                    "out_start",
+                        col("last_end").plus(3600).plus(floor(d.uniform("out_delay", ek).multiply(2 * DAY))).cast("long"),
+                    "out_handle", handleSeconds(col("out_channel"), d, "out_handle", ek)))
             .withColumn(
                 "case_end",
-                greatest(col("last_end"), when(col("has_outbound"), col("out_start").plus(col("out_handle"))).otherwise(lit(0L)))
+                greatest(col("last_end"), outboundEnd)
                     .plus(3600)
                     .plus(floor(d.uniform("case_tail", ek).multiply(4 * DAY)))
                     .cast("long"))
             .withColumn(
                 "episode_end",
-                greatest(
-                    col("last_end"),
-                    when(col("has_outbound"), col("out_start").plus(col("out_handle"))).otherwise(lit(0L)),
-                    when(col("has_case"), col("case_end")).otherwise(lit(0L))))
+                greatest(col("last_end"), outboundEnd, when(col("has_case"), col("case_end")).otherwise(lit(0L))))
             .withColumn("span_days", floor(col("episode_end").divide((double) DAY)).plus(EPISODE_SPACING_DAYS + 1));
 
     // Placement: the episodes of one customer and need follow each other, each starting at least the previous one's
@@ -431,6 +483,15 @@ public final class Generator {
             .where(col("first_day").multiply(DAY).plus(col("episode_end")).lt(lit(s.days() * DAY)))
             .where(d.uniform("weekday", ek).lt(weekdayKeep(s, col("first_day"))));
     return placed;
+  }
+
+  /** An ordered name-to-column map from alternating names and columns. */
+  static java.util.Map<String, Column> columns(Object... namesAndColumns) {
+    java.util.Map<String, Column> out = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < namesAndColumns.length; i += 2) {
+      out.put((String) namesAndColumns[i], (Column) namesAndColumns[i + 1]);
+    }
+    return out;
   }
 
   /** Channel handle times: log-normal around a median (phone 6 min, chat 10, email 5, bot 2, branch 15...). */
@@ -458,10 +519,10 @@ public final class Generator {
   static Column timeOfDay(Column channel, Draws d, Column... keys) {
     Column thresholds = null;
     for (String c : List.of("phone", "chat", "branch", "letter", "email")) {
-      Column th = Draws.thresholds(World.hourProfile(c));
+      Column th = Draws.table(World.hourProfile(c));
       thresholds = thresholds == null ? when(channel.equalTo(c), th) : thresholds.when(channel.equalTo(c), th);
     }
-    thresholds = thresholds.otherwise(Draws.thresholds(World.hourProfile("web")));
+    thresholds = thresholds.otherwise(Draws.table(World.hourProfile("web")));
     Column hour = Draws.pickIndex(d.uniform("hour", keys), thresholds);
     return hour.cast("long").multiply(3600).plus(floor(d.uniform("second", keys).multiply(3600)).cast("long"));
   }

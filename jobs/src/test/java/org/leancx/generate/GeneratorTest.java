@@ -78,14 +78,34 @@ class GeneratorTest extends SparkTestBase {
   }
 
   @Test
-  void sameSeedGivesTheSameFilesWhateverThePartitioning() throws IOException {
+  void sameSeedGivesTheSameFilesWhateverThePartitioningAndParquetTheSameRows() throws IOException {
     String previous = spark.conf().get("spark.sql.shuffle.partitions");
-    Map<String, String> first = files(run("a", "3"));
-    Map<String, String> second = files(run("b", "7"));
-    spark.conf().set("spark.sql.shuffle.partitions", previous);
-    assertThat(first).isNotEmpty().isEqualTo(second);
-    Map<String, String> otherSeed = files(runWith("c", "3", "generate.seed=7"));
-    assertThat(otherSeed).isNotEqualTo(first);
+    try {
+      Map<String, String> first = files(run("a", "3"));
+      Map<String, String> second = files(run("b", "7"));
+      assertThat(first).isNotEmpty().isEqualTo(second);
+      assertThat(first.keySet()).anyMatch(k -> k.startsWith("contacts")).anyMatch(k -> k.startsWith("case_events"));
+      GenerateSettings parquet = GenerateSettings.from(settings(small("c", "generate.format=parquet")));
+      Generator.run(spark, parquet);
+      GenerateSettings csv = GenerateSettings.from(settings(small("a")));
+      for (String name : List.of("contacts", "case_events")) {
+        Dataset<Row> fromParquet = Generator.readBack(spark, parquet, name);
+        assertThat(fromParquet.columns()).containsExactlyElementsOf(
+            name.equals("contacts") ? Generator.CONTACT_COLUMNS : Generator.CASE_EVENT_COLUMNS);
+        Dataset<Row> asText = fromParquet.select(
+            Stream.of(fromParquet.columns()).map(c -> col(c).cast("string").as(c)).toArray(org.apache.spark.sql.Column[]::new));
+        Dataset<Row> fromCsv = Generator.readBack(spark, csv, name);
+        assertThat(asText.exceptAll(fromCsv).count()).as(name + " parquet minus csv").isZero();
+        assertThat(fromCsv.exceptAll(asText).count()).as(name + " csv minus parquet").isZero();
+      }
+    } finally {
+      spark.conf().set("spark.sql.shuffle.partitions", previous);
+    }
+    // Another seed draws other values.
+    Draws one = new Draws(1);
+    Draws two = new Draws(2);
+    Row r = spark.range(1).select(one.uniform("x", col("id")), two.uniform("x", col("id"))).first();
+    assertThat(r.getDouble(0)).isNotEqualTo(r.getDouble(1)).isBetween(0.0, 1.0);
   }
 
   @Test
@@ -322,15 +342,15 @@ class GeneratorTest extends SparkTestBase {
   }
 
   private static Path run(String name, String partitions) {
-    return runWith(name, partitions);
+    spark.conf().set("spark.sql.shuffle.partitions", partitions);
+    Generator.run(spark, GenerateSettings.from(settings(small(name))));
+    return OUT.resolve(name);
   }
 
-  private static Path runWith(String name, String partitions, String... extra) {
-    spark.conf().set("spark.sql.shuffle.partitions", partitions);
-    List<String> overrides = new ArrayList<>(List.of("generate.customers=300", "generate.output=" + OUT.resolve(name)));
+  private static String[] small(String name, String... extra) {
+    List<String> overrides = new ArrayList<>(List.of("generate.customers=200", "generate.output=" + OUT.resolve(name)));
     overrides.addAll(List.of(extra));
-    Generator.run(spark, GenerateSettings.from(settings(overrides.toArray(String[]::new))));
-    return OUT.resolve(name);
+    return overrides.toArray(String[]::new);
   }
 
   /** Every data file under the folder by relative path (part file names carry a random id: numbered instead). */

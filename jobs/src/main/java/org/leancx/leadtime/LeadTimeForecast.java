@@ -152,16 +152,34 @@ public final class LeadTimeForecast {
             lit(model.version()).as("model_version"));
   }
 
-  /** Trains on every journey of the warehouse and saves the model under a new version folder. */
+  /**
+   * A deterministic sample of about {@code max} of {@code total} journeys (by hash of journey_id and seed), or all of
+   * them when there are no more than {@code max}.
+   */
+  static Dataset<Row> sample(Dataset<Row> journeys, long total, int max, long seed) {
+    if (total <= max) {
+      return journeys;
+    }
+    long perMillion = Math.max(1, Math.round(1_000_000.0 * max / total));
+    return journeys.where(
+        org.apache.spark.sql.functions.pmod(
+                org.apache.spark.sql.functions.xxhash64(col("journey_id"), lit(seed)), lit(1_000_000L))
+            .lt(lit(perMillion)));
+  }
+
+  /** Trains on the journeys of the warehouse (a sample beyond lead-time-model.max-training-journeys) and saves the model under a new version folder. */
   public static TrainResult train(Warehouse warehouse, Settings settings, String version) {
     LeadTimeSettings s = LeadTimeSettings.from(settings);
     SparkSession spark = warehouse.spark();
     String v = version == null ? newVersion() : version;
     return JobRunner.run(warehouse, settings, TRAIN_JOB, "--version " + v, run -> {
-      Dataset<Row> journeys = warehouse.read(LeadTimeTables.JOURNEYS_INPUT);
+      Dataset<Row> all = warehouse.read(LeadTimeTables.JOURNEYS_INPUT);
       Dataset<Row> steps = warehouse.read(LeadTimeTables.JOURNEY_STEPS_INPUT);
       run.input(LeadTimeTables.JOURNEYS_INPUT);
       run.input(LeadTimeTables.JOURNEY_STEPS_INPUT);
+      long total = all.count();
+      Dataset<Row> journeys = sample(all, total, s.maxTrainingJourneys(), s.seed());
+      run.count("journeys_available", total);
       Dataset<Row> events = events(journeys, steps).cache();
       FeatureSpec spec = FeatureSpec.learn(events, CATEGORICAL, List.of(), s.maxActivities(), s.maxAttributeLevels());
       Dataset<Row> prefixes = trainingPrefixes(events, spec).cache();

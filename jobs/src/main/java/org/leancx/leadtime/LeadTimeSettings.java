@@ -25,6 +25,7 @@ import org.leancx.common.SettingsException;
  * @param tuningMaxIters candidate iteration counts of the inner validation
  * @param validationShare share of training cases held out for the inner validation
  * @param dataDir folder of the public event logs for {@code evaluate}
+ * @param maxTrainingJourneys closed journeys {@code train} learns from at most (a deterministic sample beyond it)
  */
 public record LeadTimeSettings(
     int folds,
@@ -43,7 +44,8 @@ public record LeadTimeSettings(
     List<Integer> tuningMaxDepths,
     List<Integer> tuningMaxIters,
     double validationShare,
-    String dataDir) {
+    String dataDir,
+    int maxTrainingJourneys) {
 
   /** What the GBT is fitted on. */
   public enum Target {
@@ -69,6 +71,8 @@ public record LeadTimeSettings(
     require(aftMaxIter >= 1, "lead-time-model.aft.max-iter is " + aftMaxIter + ": use at least 1 (default 100).");
     require(upperQuantile > 0.5 && upperQuantile < 1,
         "lead-time-model.aft.upper-quantile is " + upperQuantile + ": use a value in (0.5, 1) (default 0.9).");
+    require(maxTrainingJourneys >= 100, "lead-time-model.max-training-journeys is " + maxTrainingJourneys
+        + ": use at least 100 (default 20000).");
     tuningMaxDepths = List.copyOf(tuningMaxDepths);
     tuningMaxIters = List.copyOf(tuningMaxIters);
     for (int d : tuningMaxDepths) {
@@ -96,7 +100,7 @@ public record LeadTimeSettings(
   public LeadTimeSettings withGbt(int maxDepth, int maxIter) {
     return new LeadTimeSettings(folds, seed, maxActivities, maxAttributeLevels, maxDepth, maxIter, gbtStepSize,
         gbtSubsamplingRate, gbtMaxBins, target, aftEnabled, aftMaxIter, upperQuantile, tuningMaxDepths,
-        tuningMaxIters, validationShare, dataDir);
+        tuningMaxIters, validationShare, dataDir, maxTrainingJourneys);
   }
 
   public static LeadTimeSettings from(Settings settings) {
@@ -126,6 +130,7 @@ public record LeadTimeSettings(
         c.getIntList("tuning.max-depths"),
         c.getIntList("tuning.max-iters"),
         c.getDouble("tuning.validation-share"),
-        settings.path("lead-time-model.data-dir"));
+        settings.path("lead-time-model.data-dir"),
+        c.getInt("max-training-journeys"));
   }
 }

@@ -55,6 +55,8 @@ public final class RunLog {
           List.of("run_id"),
           Map.of("status_known", "status IN ('RUNNING', 'SUCCEEDED', 'FAILED')"));
 
+  private static final String MATERIALIZE_SOURCE = "spark.databricks.delta.merge.materializeSource";
+
   private RunLog() {}
 
   /** A new run id for a job. */
@@ -129,10 +131,23 @@ public final class RunLog {
               List.copyOf(inputs),
               List.copyOf(outputs),
               Map.copyOf(counts));
-      warehouse.merge(
-          PIPELINE_RUNS,
-          warehouse.spark().createDataFrame(List.of(row), PIPELINE_RUNS.schema()),
-          runId);
+      // The source is one local row, deterministic by construction: skip MERGE's materialisation of it (a job
+      // and a checkpoint per write otherwise).
+      var conf = warehouse.spark().conf();
+      String previous = conf.getOption(MATERIALIZE_SOURCE).getOrElse(() -> null);
+      conf.set(MATERIALIZE_SOURCE, "none");
+      try {
+        warehouse.merge(
+            PIPELINE_RUNS,
+            warehouse.spark().createDataFrame(List.of(row), PIPELINE_RUNS.schema()),
+            runId);
+      } finally {
+        if (previous == null) {
+          conf.unset(MATERIALIZE_SOURCE);
+        } else {
+          conf.set(MATERIALIZE_SOURCE, previous);
+        }
+      }
     }
   }
 

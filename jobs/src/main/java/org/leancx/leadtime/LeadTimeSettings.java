@@ -72,7 +72,7 @@ public record LeadTimeSettings(
     require(upperQuantile > 0.5 && upperQuantile < 1,
         "lead-time-model.aft.upper-quantile is " + upperQuantile + ": use a value in (0.5, 1) (default 0.9).");
     require(maxTrainingJourneys >= 100, "lead-time-model.max-training-journeys is " + maxTrainingJourneys
-        + ": use at least 100 (default 20000).");
+        + ": use at least 100 (default 5000).");
     tuningMaxDepths = List.copyOf(tuningMaxDepths);
     tuningMaxIters = List.copyOf(tuningMaxIters);
     for (int d : tuningMaxDepths) {

@@ -43,7 +43,7 @@ class NotebooksTest extends SparkTestBase {
         String where = notebook.getFileName() + " statement " + (i + 1) + "/" + parts.size() + " (line " + st.line()
             + ": " + st.firstLine() + ")";
         try {
-          Dataset<Row> result = spark().sql(st.sql());
+          Dataset<Row> result = session().sql(st.sql());
           if (result.columns().length > 0 && result.limit(1).collectAsList().isEmpty()) {
             failures.add(where + " returned no rows");
           }

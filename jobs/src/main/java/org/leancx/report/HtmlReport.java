@@ -69,7 +69,7 @@ public final class HtmlReport {
                     + " (journeys).",
                 "./leancx journeys", List.of(JourneyTables.JOURNEYS), this::leadTime),
             new Chart("flow-efficiency", "Flow efficiency by week",
-                "Mean touch time / lead time of the journeys closed in each week, per journey type (journeys).",
+                "Mean touch time / lead time of the journeys closed in each week, for all journeys and the three largest journey types (journeys).",
                 "./leancx journeys", List.of(JourneyTables.JOURNEYS), this::flowEfficiency),
             new Chart("wip-littles-law", "Measured WIP against Little's Law",
                 "Open journeys at the end of each day against λ·W, the arrival rate times the mean lead time over"
@@ -222,7 +222,7 @@ public final class HtmlReport {
         query("WITH c AS (SELECT journey_type, CAST(date_trunc('WEEK', ended_at) AS DATE) AS week, flow_efficiency"
             + " FROM report_journeys WHERE status = 'CLOSED' AND flow_efficiency IS NOT NULL),"
             + " top AS (SELECT journey_type, count(*) AS n FROM c GROUP BY journey_type ORDER BY n DESC,"
-            + " journey_type LIMIT 6)"
+            + " journey_type LIMIT 3)"
             + " SELECT 'all journeys' AS k, week, avg(flow_efficiency), 0 AS o, 0 AS n FROM c GROUP BY week"
             + " UNION ALL SELECT c.journey_type, week, avg(flow_efficiency), 1, first(top.n) FROM c JOIN top USING"
             + " (journey_type) GROUP BY c.journey_type, week ORDER BY o, n DESC, k, week");

@@ -105,7 +105,7 @@ final class Svg {
   /** Horizontal bars, largest first as given, with the value printed at the end of each bar. */
   static String bars(String chart, String title, List<Bar> bars, String unit) {
     int rowH = 26;
-    int labelW = 420;
+    int labelW = 440;
     int height = TOP + rowH * bars.size() + 20;
     StringBuilder sb = new StringBuilder();
     sb.append("<svg xmlns=\"http://www.w3.org/2000/svg\" data-chart=\"").append(escape(chart))
@@ -120,7 +120,7 @@ final class Svg {
       Bar b = bars.get(i);
       double y = TOP + i * rowH;
       double w = Math.max(1, plotW * Math.max(0, b.value()) / max);
-      String label = b.label().length() > 62 ? b.label().substring(0, 59) + "..." : b.label();
+      String label = b.label().length() > 60 ? b.label().substring(0, 57) + "..." : b.label();
       sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" class=\"bl\">%s</text>", labelW - 8,
           y + rowH * 0.62, escape(label)));
       sb.append(String.format(Locale.ROOT,

@@ -26,6 +26,7 @@ import org.leancx.capacity.LeanScorecard;
 import org.leancx.capacity.ScorecardSettings;
 import org.leancx.journeys.Journeys;
 import org.leancx.leadtime.LeadTimeForecast;
+import org.leancx.report.HtmlReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -75,7 +76,8 @@ final class DemoCommand implements Callable<Integer> {
             new Stage("lead-time-model train", () -> LeadTimeForecast.train(w, s, DEMO_MODEL_VERSION)),
             new Stage("lead-time-model predict", () -> LeadTimeForecast.predict(w, s, DEMO_MODEL_VERSION)),
             new Stage("capacity", () -> CapacityWhatIf.run(w, s, CapacitySettings.from(s))),
-            new Stage("scorecard", () -> LeanScorecard.run(w, s, ScorecardSettings.from(s))));
+            new Stage("scorecard", () -> LeanScorecard.run(w, s, ScorecardSettings.from(s))),
+            new Stage("report", () -> report(w)));
     for (int i = 0; i < stages.size(); i++) {
       Stage stage = stages.get(i);
       long t = System.nanoTime();
@@ -115,6 +117,21 @@ final class DemoCommand implements Callable<Integer> {
       System.out.println("--check-identical: all " + fingerprints.size() + " tables are identical to the previous run.");
     }
     return 0;
+  }
+
+  /**
+   * The last stage: the HTML report, as report/leancx-report.html beside the warehouse folder (./report/ for the
+   * default ./warehouse), so that a demo into a scratch warehouse does not overwrite the project's report.
+   */
+  private static Object report(Warehouse w) {
+    try {
+      Path base = Path.of(w.settings().path()).toAbsolutePath().normalize().getParent();
+      HtmlReport.Result r = HtmlReport.write(w, base.resolve(ReportCommand.DEFAULT_OUT));
+      System.out.println("Report: " + r.file());
+      return r;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static double seconds(long since) {

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       LeadTimeModelCommand.class,
       CapacityCommand.class,
       ScorecardCommand.class,
+      ReportCommand.class,
       TablesCommand.class,
       SqlCommand.class,
       RunsCommand.class,

@@ -1,0 +1,285 @@
+package org.leancx.report;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.leancx.capacity.CapacityTables;
+import org.leancx.common.Step;
+import org.leancx.common.TableContract;
+import org.leancx.common.Warehouse;
+import org.leancx.conditions.ConditionTables;
+import org.leancx.demand.DemandTables;
+import org.leancx.journeys.JourneyTables;
+
+/**
+ * Writes the leancx report: one self-contained HTML file with inline SVG charts over the output tables. Every query
+ * aggregates on the cluster and collects only a small result (a few hundred rows at most) to the driver.
+ */
+public final class HtmlReport {
+  /** The charts of the report, by their data-chart name, in order. */
+  public static final List<String> CHARTS =
+      List.of("failure-share", "root-conditions", "lead-time", "flow-efficiency", "wip-littles-law", "slo-burn",
+          "capacity");
+
+  /** What one report run wrote: the file, and the charts drawn and the ones without data. */
+  public record Result(Path file, List<String> drawn, List<String> noData) {
+    public Result {
+      drawn = List.copyOf(drawn);
+      noData = List.copyOf(noData);
+    }
+  }
+
+  private record Chart(String name, String heading, String explanation, String command, List<TableContract> tables,
+      Supplier<String> svg) {}
+
+  private final Warehouse warehouse;
+  private final SparkSession spark;
+
+  private HtmlReport(Warehouse warehouse) {
+    this.warehouse = warehouse;
+    this.spark = warehouse.spark();
+  }
+
+  /** Queries the tables of the warehouse and writes the report to file (parent folders created). */
+  public static Result write(Warehouse warehouse, Path file) throws IOException {
+    return new HtmlReport(warehouse).writeTo(file);
+  }
+
+  private Result writeTo(Path file) throws IOException {
+    List<Chart> charts =
+        List.of(
+            new Chart("failure-share", "Failure demand share by subtype",
+                "Weekly FAILURE contacts of each subtype as a share of all contacts (demand_daily).",
+                "./leancx failure-demand", List.of(DemandTables.DEMAND_DAILY), this::failureShare),
+            new Chart("root-conditions", "Top root-condition sets by excess cost",
+                "The condition sets whose failures exceed the baseline the most, priced (root_conditions).",
+                "./leancx root-conditions", List.of(ConditionTables.ROOT_CONDITIONS), this::rootConditions),
+            new Chart("lead-time", "Lead-time distribution of closed journeys",
+                "Histogram of the lead time of closed journeys in days, with the 50th, 85th and 95th percentiles"
+                    + " (journeys).",
+                "./leancx journeys", List.of(JourneyTables.JOURNEYS), this::leadTime),
+            new Chart("flow-efficiency", "Flow efficiency by week",
+                "Mean touch time / lead time of the journeys closed in each week, for all journeys and the three largest journey types (journeys).",
+                "./leancx journeys", List.of(JourneyTables.JOURNEYS), this::flowEfficiency),
+            new Chart("wip-littles-law", "Measured WIP against Little's Law",
+                "Open journeys at the end of each day against λ·W, the arrival rate times the mean lead time over"
+                    + " the trailing window (flow_daily). A ratio far from 1 means the flow is not stable.",
+                "./leancx journeys", List.of(JourneyTables.FLOW_DAILY), this::wip),
+            new Chart("slo-burn", "SLO error-budget burn rate",
+                "Breaches / allowed breaches per SLO period and journey type (journey_slo); above the dashed line"
+                    + " (1.0) the error budget is spent.",
+                "./leancx journeys", List.of(JourneyTables.JOURNEY_SLO), this::sloBurn),
+            new Chart("capacity", "Agent-hours with and without failure demand",
+                "Scheduled agent-hours per period for all demand, for value demand only, and at the peak"
+                    + " (capacity_summary): the gap is the capacity failure demand consumes.",
+                "./leancx capacity", List.of(CapacityTables.CAPACITY_SUMMARY), this::capacity));
+    Map<String, String> sections = new LinkedHashMap<>();
+    List<String> drawn = new ArrayList<>();
+    List<String> noData = new ArrayList<>();
+    for (Chart chart : charts) {
+      String svg = null;
+      if (chart.tables().stream().allMatch(warehouse::exists)) {
+        chart.tables().forEach(t -> warehouse.read(t).createOrReplaceTempView("report_" + t.name()));
+        svg = Step.run(spark, "report", "chart " + chart.name(), chart.svg());
+      }
+      StringBuilder section = new StringBuilder();
+      section.append("<section id=\"").append(chart.name()).append("\"><h2>").append(Svg.escape(chart.heading()))
+          .append("</h2><p>").append(Svg.escape(chart.explanation())).append("</p>");
+      if (svg == null) {
+        noData.add(chart.name());
+        section.append("<p class=\"nodata\" data-no-data=\"").append(chart.name()).append("\">no data: run <code>")
+            .append(Svg.escape(chart.command())).append("</code> (table ")
+            .append(chart.tables().stream().map(TableContract::name).reduce((a, b) -> a + ", " + b).orElse(""))
+            .append(" is missing or empty)</p>");
+      } else {
+        drawn.add(chart.name());
+        section.append(svg);
+      }
+      sections.put(chart.name(), section.append("</section>").toString());
+    }
+    String html = page(sections);
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    Files.writeString(file, html, StandardCharsets.UTF_8);
+    return new Result(file.toAbsolutePath(), drawn, noData);
+  }
+
+  private String page(Map<String, String> sections) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>leancx report</title>")
+        .append("<style>")
+        .append("body{font-family:system-ui,-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;margin:24px auto;")
+        .append("max-width:1000px;color:#222;background:#fff}h1{margin-bottom:4px}h2{margin:28px 0 4px;font-size:20px}")
+        .append("p{margin:4px 0 8px;color:#444}.meta{color:#666;font-size:13px}nav a{margin-right:12px}")
+        .append("section{border-top:1px solid #ddd;padding-top:8px}svg{display:block;max-width:100%;height:auto}")
+        .append("svg text{font-size:12px;fill:#333}svg .t{font-size:14px;font-weight:600}")
+        .append("svg .xl{text-anchor:middle}svg .yl{text-anchor:end}svg .bl{text-anchor:end}svg .lg{fill:#222}")
+        .append("svg .g{stroke:#e4e4e4}svg .ref{stroke:#555;stroke-dasharray:4 4}")
+        .append(".nodata{padding:24px;background:#f6f6f6;border:1px dashed #aaa;color:#555}")
+        .append("</style></head><body>\n<h1>leancx report</h1>\n<p class=\"meta\">Generated ")
+        .append(Instant.now().toString(), 0, 19).append(" UTC from warehouse ")
+        .append(Svg.escape(warehouse.settings().path()))
+        .append(". Self-contained: inline SVG, no scripts, nothing fetched.</p>\n<nav>");
+    sections.keySet().forEach(n -> sb.append("<a href=\"#").append(n).append("\">").append(n).append("</a>"));
+    sb.append("</nav>\n");
+    sections.values().forEach(s -> sb.append(s).append('\n'));
+    return sb.append("</body></html>\n").toString();
+  }
+
+  private List<Row> query(String sql) {
+    return spark.sql(sql).collectAsList();
+  }
+
+  /** Groups rows (key, date, value) into series by key, in order of first appearance. */
+  private static List<Svg.Series> series(List<Row> rows) {
+    Map<String, List<LocalDate>> dates = new LinkedHashMap<>();
+    Map<String, List<Double>> values = new LinkedHashMap<>();
+    for (Row r : rows) {
+      String key = String.valueOf(r.get(0));
+      dates.computeIfAbsent(key, k -> new ArrayList<>()).add(r.getDate(1).toLocalDate());
+      values.computeIfAbsent(key, k -> new ArrayList<>()).add(r.isNullAt(2) ? null : ((Number) r.get(2)).doubleValue());
+    }
+    List<Svg.Series> out = new ArrayList<>();
+    dates.forEach((k, d) -> out.add(new Svg.Series(k, d, values.get(k))));
+    return out;
+  }
+
+  private String failureShare() {
+    List<Row> rows =
+        query("WITH w AS (SELECT CAST(date_trunc('WEEK', contact_date) AS DATE) AS week, failure_by_subtype, contacts"
+            + " FROM report_demand_daily), total AS (SELECT week, sum(contacts) AS contacts FROM w GROUP BY week),"
+            + " sub AS (SELECT week, s.subtype, sum(s.n) AS n FROM w LATERAL VIEW explode(failure_by_subtype) s AS"
+            + " subtype, n GROUP BY week, s.subtype), rank AS (SELECT subtype, sum(n) AS n FROM sub GROUP BY subtype"
+            + " ORDER BY n DESC, subtype LIMIT 8)"
+            + " SELECT r.subtype, t.week, coalesce(s.n, 0) / t.contacts AS share FROM total t CROSS JOIN rank r"
+            + " LEFT JOIN sub s ON s.week = t.week AND s.subtype = r.subtype WHERE t.contacts > 0"
+            + " ORDER BY r.n DESC, r.subtype, t.week");
+    return rows.isEmpty() ? null
+        : Svg.lines("failure-share", "Failure demand share of all contacts, by subtype (weekly)", "share of contacts",
+            series(rows), Double.NaN, true);
+  }
+
+  private String rootConditions() {
+    List<Row> rows =
+        query("SELECT outcome, array_join(conditions, ' AND ') AS c, excess_cost FROM report_root_conditions"
+            + " ORDER BY excess_cost DESC, rank LIMIT 12");
+    if (rows.isEmpty()) {
+      return null;
+    }
+    List<Svg.Bar> bars = new ArrayList<>();
+    boolean several = rows.stream().map(r -> r.getString(0)).distinct().count() > 1;
+    for (Row r : rows) {
+      bars.add(new Svg.Bar((several ? r.getString(0) + ": " : "") + r.getString(1), r.getDouble(2)));
+    }
+    return Svg.bars("root-conditions", "Top condition sets by excess cost of failure", bars, "");
+  }
+
+  private String leadTime() {
+    List<Row> p =
+        query("SELECT count(*), percentile(lead_time_seconds, 0.5), percentile(lead_time_seconds, 0.85),"
+            + " percentile(lead_time_seconds, 0.95), percentile(lead_time_seconds, 0.99)"
+            + " FROM report_journeys WHERE status = 'CLOSED'");
+    if (p.isEmpty() || p.get(0).getLong(0) == 0) {
+      return null;
+    }
+    double day = 86400;
+    double p50 = p.get(0).getDouble(1) / day;
+    double p85 = p.get(0).getDouble(2) / day;
+    double p95 = p.get(0).getDouble(3) / day;
+    // Bins up to the 99th percentile; the long tail goes into the last bin.
+    double top = Math.max(p.get(0).getDouble(4) / day, 1.0 / 24);
+    int bins = 40;
+    double width = top / bins;
+    long[] counts = new long[bins];
+    for (Row r : query("SELECT least(CAST(floor(lead_time_seconds / 86400.0 / " + width + ") AS INT), " + (bins - 1)
+        + ") AS b, count(*) FROM report_journeys WHERE status = 'CLOSED' GROUP BY 1")) {
+      counts[r.getInt(0)] = r.getLong(1);
+    }
+    double[] edges = new double[bins + 1];
+    for (int i = 0; i <= bins; i++) {
+      edges[i] = i * width;
+    }
+    return Svg.histogram("lead-time", "Lead time of closed journeys (days; last bin holds the tail beyond p99)",
+        "lead time, days", edges, counts,
+        List.of(new Svg.Marker("p50 " + Svg.number(p50) + " d", p50), new Svg.Marker("p85 " + Svg.number(p85) + " d",
+            p85), new Svg.Marker("p95 " + Svg.number(p95) + " d", p95)));
+  }
+
+  private String flowEfficiency() {
+    List<Row> rows =
+        query("WITH c AS (SELECT journey_type, CAST(date_trunc('WEEK', ended_at) AS DATE) AS week, flow_efficiency"
+            + " FROM report_journeys WHERE status = 'CLOSED' AND flow_efficiency IS NOT NULL),"
+            + " top AS (SELECT journey_type, count(*) AS n FROM c GROUP BY journey_type ORDER BY n DESC,"
+            + " journey_type LIMIT 3)"
+            + " SELECT 'all journeys' AS k, week, avg(flow_efficiency), 0 AS o, 0 AS n FROM c GROUP BY week"
+            + " UNION ALL SELECT c.journey_type, week, avg(flow_efficiency), 1, first(top.n) FROM c JOIN top USING"
+            + " (journey_type) GROUP BY c.journey_type, week ORDER BY o, n DESC, k, week");
+    return rows.isEmpty() ? null
+        : Svg.lines("flow-efficiency", "Flow efficiency (touch time / lead time) of journeys closed each week",
+            "flow efficiency", series(rows), Double.NaN, true);
+  }
+
+  private String wip() {
+    List<Row> rows =
+        query("SELECT flow_date, sum(wip) AS wip, sum(littles_law_wip) AS ll FROM report_flow_daily"
+            + " GROUP BY flow_date ORDER BY flow_date");
+    if (rows.isEmpty()) {
+      return null;
+    }
+    List<LocalDate> dates = new ArrayList<>();
+    List<Double> wip = new ArrayList<>();
+    List<Double> ll = new ArrayList<>();
+    for (Row r : rows) {
+      dates.add(r.getDate(0).toLocalDate());
+      wip.add((double) r.getLong(1));
+      ll.add(r.isNullAt(2) ? null : r.getDouble(2));
+    }
+    return Svg.lines("wip-littles-law", "Work in progress: measured against λ·W (all journey types)", "journeys",
+        List.of(new Svg.Series("measured WIP", dates, wip), new Svg.Series("λ·W (Little's Law)", dates, ll, "6 3")),
+        Double.NaN, false);
+  }
+
+  private String sloBurn() {
+    List<Row> rows =
+        query("SELECT journey_type, period_start, burn_rate FROM report_journey_slo WHERE burn_rate IS NOT NULL"
+            + " ORDER BY journey_type, period_start");
+    return rows.isEmpty() ? null
+        : Svg.lines("slo-burn", "Error-budget burn rate per SLO period (dashed: 1.0 = budget spent)", "burn rate",
+            series(rows), 1.0, false);
+  }
+
+  private String capacity() {
+    List<Row> rows =
+        query("SELECT period_start, sum(agent_hours_scheduled), sum(value_agent_hours_scheduled),"
+            + " sum(peak_agent_hours_scheduled) FROM report_capacity_summary GROUP BY period_start"
+            + " ORDER BY period_start");
+    if (rows.isEmpty()) {
+      return null;
+    }
+    List<LocalDate> dates = new ArrayList<>();
+    List<Double> all = new ArrayList<>();
+    List<Double> value = new ArrayList<>();
+    List<Double> peak = new ArrayList<>();
+    for (Row r : rows) {
+      dates.add(r.getDate(0).toLocalDate());
+      all.add(r.getDouble(1));
+      value.add(r.getDouble(2));
+      peak.add(r.getDouble(3));
+    }
+    return Svg.lines("capacity", "Scheduled agent-hours per period: all demand against value demand only",
+        "agent-hours", List.of(new Svg.Series("all demand", dates, all), new Svg.Series("value demand only", dates,
+            value), new Svg.Series("peak staffing", dates, peak, "6 3")), Double.NaN, false);
+  }
+}

@@ -1,0 +1,231 @@
+package org.leancx.report;
+
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Inline SVG charts drawn in Java: line charts over dates, horizontal bars and a histogram with marker lines. No
+ * JavaScript, so the report renders anywhere (browsers, CI screenshots, mail clients) with nothing to fetch.
+ */
+final class Svg {
+  static final int WIDTH = 960;
+  static final int HEIGHT = 340;
+  private static final int LEFT = 70;
+  private static final int RIGHT = 190;
+  private static final int TOP = 40;
+  private static final int BOTTOM = 44;
+  static final String[] PALETTE = {
+    "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"
+  };
+
+  /** One named line of (date, value) points. */
+  record Series(String name, List<LocalDate> dates, List<Double> values, String dash) {
+    Series(String name, List<LocalDate> dates, List<Double> values) {
+      this(name, dates, values, null);
+    }
+  }
+
+  /** One labelled bar. */
+  record Bar(String label, double value) {}
+
+  /** A vertical marker line on a histogram, e.g. a percentile. */
+  record Marker(String label, double x) {}
+
+  private Svg() {}
+
+  private static StringBuilder open(String chart, String title) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("<svg xmlns=\"http://www.w3.org/2000/svg\" data-chart=\"").append(escape(chart))
+        .append("\" role=\"img\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(HEIGHT)
+        .append("\" width=\"").append(WIDTH).append("\" height=\"").append(HEIGHT).append("\">");
+    sb.append("<title>").append(escape(title)).append("</title>");
+    sb.append("<text x=\"").append(LEFT).append("\" y=\"22\" class=\"t\">").append(escape(title)).append("</text>");
+    return sb;
+  }
+
+  /** A line chart of several series over dates; yLine draws a dashed reference line (NaN for none). */
+  static String lines(String chart, String title, String yLabel, List<Series> series, double yLine, boolean percent) {
+    StringBuilder sb = open(chart, title);
+    LocalDate min = null;
+    LocalDate max = null;
+    double yMax = Double.isNaN(yLine) ? 0 : yLine;
+    for (Series s : series) {
+      for (int i = 0; i < s.dates().size(); i++) {
+        LocalDate d = s.dates().get(i);
+        min = min == null || d.isBefore(min) ? d : min;
+        max = max == null || d.isAfter(max) ? d : max;
+        Double v = s.values().get(i);
+        if (v != null && !v.isNaN()) {
+          yMax = Math.max(yMax, v);
+        }
+      }
+    }
+    yMax = nice(yMax);
+    double x0 = min.toEpochDay();
+    double xSpan = Math.max(1, max.toEpochDay() - x0);
+    int plotW = WIDTH - LEFT - RIGHT;
+    int plotH = HEIGHT - TOP - BOTTOM;
+    yAxis(sb, yMax, yLabel, percent);
+    // x ticks: about six dates
+    int ticks = 6;
+    for (int i = 0; i <= ticks; i++) {
+      long day = Math.round(x0 + xSpan * i / ticks);
+      double x = LEFT + plotW * (day - x0) / xSpan;
+      sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" class=\"xl\">%s</text>", x, HEIGHT - BOTTOM + 18,
+          LocalDate.ofEpochDay(day)));
+    }
+    if (!Double.isNaN(yLine)) {
+      double y = TOP + plotH * (1 - yLine / yMax);
+      sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" class=\"ref\"/>", LEFT,
+          LEFT + plotW, y, y));
+    }
+    for (int k = 0; k < series.size(); k++) {
+      Series s = series.get(k);
+      String color = PALETTE[k % PALETTE.length];
+      StringBuilder pts = new StringBuilder();
+      for (int i = 0; i < s.dates().size(); i++) {
+        Double v = s.values().get(i);
+        if (v == null || v.isNaN()) {
+          continue;
+        }
+        double x = LEFT + plotW * (s.dates().get(i).toEpochDay() - x0) / xSpan;
+        double y = TOP + plotH * (1 - v / yMax);
+        pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
+      }
+      sb.append("<polyline fill=\"none\" stroke-width=\"2\" stroke=\"").append(color).append('"')
+          .append(s.dash() == null ? "" : " stroke-dasharray=\"" + s.dash() + "\"")
+          .append(" points=\"").append(pts.toString().strip()).append("\"><title>").append(escape(s.name()))
+          .append("</title></polyline>");
+      legend(sb, k, s.name(), color, s.dash());
+    }
+    return sb.append("</svg>").toString();
+  }
+
+  /** Horizontal bars, largest first as given, with the value printed at the end of each bar. */
+  static String bars(String chart, String title, List<Bar> bars, String unit) {
+    int rowH = 26;
+    int labelW = 440;
+    int height = TOP + rowH * bars.size() + 20;
+    StringBuilder sb = new StringBuilder();
+    sb.append("<svg xmlns=\"http://www.w3.org/2000/svg\" data-chart=\"").append(escape(chart))
+        .append("\" role=\"img\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(height)
+        .append("\" width=\"").append(WIDTH).append("\" height=\"").append(height).append("\">");
+    sb.append("<title>").append(escape(title)).append("</title>");
+    sb.append("<text x=\"10\" y=\"22\" class=\"t\">").append(escape(title)).append("</text>");
+    double max = bars.stream().mapToDouble(Bar::value).max().orElse(1);
+    max = max <= 0 ? 1 : max;
+    int plotW = WIDTH - labelW - 110;
+    for (int i = 0; i < bars.size(); i++) {
+      Bar b = bars.get(i);
+      double y = TOP + i * rowH;
+      double w = Math.max(1, plotW * Math.max(0, b.value()) / max);
+      String label = b.label().length() > 60 ? b.label().substring(0, 57) + "..." : b.label();
+      sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" class=\"bl\">%s</text>", labelW - 8,
+          y + rowH * 0.62, escape(label)));
+      sb.append(String.format(Locale.ROOT,
+          "<rect x=\"%d\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" fill=\"%s\"><title>%s: %s</title></rect>", labelW,
+          y + 3, w, rowH - 6, PALETTE[0], escape(b.label()), number(b.value())));
+      sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" class=\"v\">%s%s</text>", labelW + w + 6,
+          y + rowH * 0.62, number(b.value()), escape(unit)));
+    }
+    return sb.append("</svg>").toString();
+  }
+
+  /** A histogram of counts per bin [edges[i], edges[i+1]) with labelled vertical markers. */
+  static String histogram(String chart, String title, String xLabel, double[] edges, long[] counts,
+      List<Marker> markers) {
+    StringBuilder sb = open(chart, title);
+    double yMax = 0;
+    for (long c : counts) {
+      yMax = Math.max(yMax, c);
+    }
+    yMax = nice(yMax);
+    int plotW = WIDTH - LEFT - RIGHT;
+    int plotH = HEIGHT - TOP - BOTTOM;
+    double x0 = edges[0];
+    double span = Math.max(1e-9, edges[edges.length - 1] - x0);
+    yAxis(sb, yMax, "journeys", false);
+    for (int i = 0; i < counts.length; i++) {
+      double xa = LEFT + plotW * (edges[i] - x0) / span;
+      double xb = LEFT + plotW * (edges[i + 1] - x0) / span;
+      double h = plotH * counts[i] / yMax;
+      sb.append(String.format(Locale.ROOT,
+          "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>%s-%s: %d</title></rect>",
+          xa + 0.5, TOP + plotH - h, Math.max(0.5, xb - xa - 1), h, PALETTE[0], number(edges[i]),
+          number(edges[i + 1]), counts[i]));
+    }
+    for (int i = 0; i <= 6; i++) {
+      double v = x0 + span * i / 6;
+      sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" class=\"xl\">%s</text>", LEFT + plotW * i / 6.0,
+          HEIGHT - BOTTOM + 18, number(v)));
+    }
+    sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"xl\">%s</text>", LEFT + plotW / 2,
+        HEIGHT - 6, escape(xLabel)));
+    for (int k = 0; k < markers.size(); k++) {
+      Marker m = markers.get(k);
+      double x = LEFT + plotW * (Math.min(m.x(), edges[edges.length - 1]) - x0) / span;
+      String color = PALETTE[(k + 1) % PALETTE.length];
+      sb.append(String.format(Locale.ROOT,
+          "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2\" stroke-dasharray=\"6 3\"/>",
+          x, x, TOP, TOP + plotH, color));
+      legend(sb, k, m.label(), color, "6 3");
+    }
+    return sb.append("</svg>").toString();
+  }
+
+  private static void yAxis(StringBuilder sb, double yMax, String yLabel, boolean percent) {
+    int plotW = WIDTH - LEFT - RIGHT;
+    int plotH = HEIGHT - TOP - BOTTOM;
+    for (int i = 0; i <= 5; i++) {
+      double v = yMax * i / 5;
+      double y = TOP + plotH * (1 - i / 5.0);
+      sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" class=\"g\"/>", LEFT,
+          LEFT + plotW, y, y));
+      sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" class=\"yl\">%s</text>", LEFT - 6, y + 4,
+          percent ? String.format(Locale.ROOT, "%.0f%%", v * 100) : number(v)));
+    }
+    sb.append(String.format(Locale.ROOT,
+        "<text transform=\"translate(14 %d) rotate(-90)\" class=\"xl\">%s</text>", TOP + plotH / 2, escape(yLabel)));
+  }
+
+  private static void legend(StringBuilder sb, int k, String name, String color, String dash) {
+    int x = WIDTH - RIGHT + 16;
+    int y = TOP + 8 + k * 20;
+    sb.append(String.format(Locale.ROOT,
+        "<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"3\"%s/>", x, x + 22, y, y, color,
+        dash == null ? "" : " stroke-dasharray=\"" + dash + "\""));
+    String label = name.length() > 22 ? name.substring(0, 21) + "..." : name;
+    sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"lg\">%s</text>", x + 28, y + 4,
+        escape(label)));
+  }
+
+  /** The smallest 1, 2 or 5 times a power of ten at or above v (1 for v <= 0). */
+  static double nice(double v) {
+    if (v <= 0 || Double.isNaN(v)) {
+      return 1;
+    }
+    double p = Math.pow(10, Math.floor(Math.log10(v)));
+    for (double m : new double[] {1, 2, 5, 10}) {
+      if (m * p >= v - 1e-12) {
+        return m * p;
+      }
+    }
+    return 10 * p;
+  }
+
+  static String number(double v) {
+    double a = Math.abs(v);
+    if (a >= 1000) {
+      return String.format(Locale.ROOT, "%,.0f", v);
+    }
+    if (a >= 10 || v == Math.rint(v)) {
+      return String.format(Locale.ROOT, "%.0f", v);
+    }
+    return String.format(Locale.ROOT, a >= 1 ? "%.1f" : "%.2f", v);
+  }
+
+  static String escape(String s) {
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+  }
+}

@@ -34,6 +34,11 @@ public final class SparkSessions {
     for (Map.Entry<String, String> e : settings.extra().entrySet()) {
       builder.config(e.getKey(), e.getValue());
     }
-    return builder.getOrCreate();
+    SparkSession session = builder.getOrCreate();
+    // Some code paths (Delta, MLlib, aggregate functions on task threads) look the session up with
+    // SparkSession.active: make this one both the default and the active session of the process.
+    SparkSession.setDefaultSession(session);
+    SparkSession.setActiveSession(session);
+    return session;
   }
 }

@@ -20,9 +20,21 @@ final class ChildJvm {
   static String classpath() {
     String surefire = System.getProperty("surefire.test.class.path");
     String cp = surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
-    if (!cp.contains(File.pathSeparator)) {
-      throw new IllegalStateException("The test classpath is one entry (" + cp + "): a manifest-only jar? Set"
-          + " useManifestOnlyJar=false in the surefire configuration.");
+    if (!cp.contains(File.pathSeparator) && cp.endsWith(".jar")) {
+      // A manifest-only jar: its Class-Path attribute lists the entries as URLs.
+      try (java.util.jar.JarFile jar = new java.util.jar.JarFile(cp)) {
+        String entries = jar.getManifest().getMainAttributes().getValue("Class-Path");
+        if (entries != null) {
+          List<String> paths = new ArrayList<>();
+          for (String url : entries.trim().split("\\s+")) {
+            paths.add(Path.of(java.net.URI.create(url).isAbsolute()
+                ? java.net.URI.create(url) : Path.of(cp).getParent().toUri().resolve(url)).toString());
+          }
+          return String.join(File.pathSeparator, paths);
+        }
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException("Cannot read the manifest of the test classpath jar " + cp, e);
+      }
     }
     return cp;
   }

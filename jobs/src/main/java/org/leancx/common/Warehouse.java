@@ -195,24 +195,24 @@ public final class Warehouse {
    */
   public void replaceWhere(TableContract contract, Dataset<Row> data, String condition, String runId) {
     ensure(contract);
-    conform(contract, data)
+    commit(contract, () -> conform(contract, data)
         .write()
         .format("delta")
         .mode("overwrite")
         .option("replaceWhere", condition)
         .option("userMetadata", runId)
-        .save(location(contract));
+        .save(location(contract)));
   }
 
   /** Replaces the whole table content with {@code data} in one atomic commit: for tables recomputed in full. */
   public void replaceAll(TableContract contract, Dataset<Row> data, String runId) {
     ensure(contract);
-    conform(contract, data)
+    commit(contract, () -> conform(contract, data)
         .write()
         .format("delta")
         .mode("overwrite")
         .option("userMetadata", runId)
-        .save(location(contract));
+        .save(location(contract)));
   }
 
   /**
@@ -229,14 +229,14 @@ public final class Warehouse {
     String previous = spark.conf().getOption(USER_METADATA).getOrElse(() -> null);
     spark.conf().set(USER_METADATA, runId);
     try {
-      DeltaTable.forPath(spark, location(contract))
+      commit(contract, () -> DeltaTable.forPath(spark, location(contract))
           .as("t")
           .merge(conform(contract, data).as("s"), on)
           .whenMatched()
           .updateAll()
           .whenNotMatched()
           .insertAll()
-          .execute();
+          .execute());
     } finally {
       if (previous == null) {
         spark.conf().unset(USER_METADATA);
@@ -244,6 +244,46 @@ public final class Warehouse {
         spark.conf().set(USER_METADATA, previous);
       }
     }
+  }
+
+  /** Commit attempts of one write when another run commits to the same table at the same time. */
+  static final int COMMIT_ATTEMPTS = 3;
+
+  /**
+   * Runs one idempotent write, retrying it when a concurrent run committed a conflicting change to the table first
+   * (Delta's optimistic concurrency); after {@link #COMMIT_ATTEMPTS} conflicts it fails naming the table and the fix.
+   */
+  private void commit(TableContract contract, Runnable write) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        write.run();
+        return;
+      } catch (RuntimeException e) {
+        java.util.ConcurrentModificationException conflict = conflict(e);
+        if (conflict == null) {
+          throw e;
+        }
+        if (attempt >= COMMIT_ATTEMPTS) {
+          throw new IllegalStateException(
+              "Table " + qualifiedName(contract) + " at " + location(contract) + " was changed by another run at the"
+                  + " same time, " + COMMIT_ATTEMPTS + " times (" + conflict.getClass().getSimpleName() + "). Its"
+                  + " committed content is intact; rerun this job when the other run has finished, and do not run"
+                  + " jobs that write the same table at the same time.",
+              e);
+        }
+        LOG.warn("Table {} was changed by another run at the same time ({}); retrying the write (attempt {} of {})",
+            qualifiedName(contract), conflict.getClass().getSimpleName(), attempt + 1, COMMIT_ATTEMPTS);
+      }
+    }
+  }
+
+  private static java.util.ConcurrentModificationException conflict(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.util.ConcurrentModificationException c) {
+        return c;
+      }
+    }
+    return null;
   }
 
   /** Deletes the folder of a table: for tests and for {@code --reset}. */

@@ -908,6 +908,7 @@ public final class Generator {
           .option("encoding", "UTF-8")
           .option("emptyValue", "")
           .csv(path);
+      stableFileNames(rows.sparkSession(), path);
     } else {
       writeParquet(rows, path);
     }
@@ -915,6 +916,28 @@ public final class Generator {
 
   private static void writeParquet(Dataset<Row> rows, String path) {
     rows.write().mode(SaveMode.Overwrite).parquet(path);
+    stableFileNames(rows.sparkSession(), path);
+  }
+
+  /**
+   * Renames Spark's part files (part-00000-<random uuid>-c000.csv) to part-00000.csv: ingest records the file name
+   * of every row, so the same data must land in the same file names for a rerun to give identical tables.
+   */
+  static void stableFileNames(SparkSession spark, String path) {
+    try {
+      org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(path);
+      FileSystem fs = dir.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      for (FileStatus f : fs.listStatus(dir)) {
+        String name = f.getPath().getName();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(part-\\d+)-.*?((\\.[a-z]+)+)$").matcher(name);
+        if (m.matches()) {
+          String stable = m.group(1) + m.group(2).replace(".c000", "");
+          fs.rename(f.getPath(), new org.apache.hadoop.fs.Path(dir, stable));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot rename the part files under " + path + ": " + e.getMessage(), e);
+    }
   }
 
   /** Empties the output folder, refusing one that holds files leancx did not write, and marks it as ours. */

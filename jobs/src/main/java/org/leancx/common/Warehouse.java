@@ -77,8 +77,14 @@ public final class Warehouse {
   private void register(TableContract contract) {
     String name = qualifiedName(contract);
     if (spark.catalog().tableExists(name)) {
-      String registered = spark.sql("DESCRIBE DETAIL " + name).first().getAs("location");
-      if (new Path(registered).toUri().getPath().equals(new Path(location(contract)).toUri().getPath())) {
+      String registered;
+      try {
+        registered = spark.sql("DESCRIBE DETAIL " + name).first().getAs("location");
+      } catch (RuntimeException e) {
+        registered = null; // the name points at a folder that is gone: register it afresh
+      }
+      if (registered != null
+          && new Path(registered).toUri().getPath().equals(new Path(location(contract)).toUri().getPath())) {
         return;
       }
       // An external table: dropping the name leaves the data where it is.

@@ -1,12 +1,16 @@
 package org.leancx.ingest;
 
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
 import static org.apache.spark.sql.functions.regexp_extract;
 import static org.apache.spark.sql.functions.regexp_replace;
-import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.substring;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.when;
 
@@ -59,6 +63,11 @@ public final class SourceReader {
   private static final String FILE_PATH = "_file_path";
   private static final String BLOCK_START = "_block_start";
   private static final String ORDER = "_order";
+  private static final String SPLIT_FILE = "_split_file";
+  private static final String SPLIT_START = "_split_start";
+  private static final String SPLIT_FIRST_ORDER = "_split_first_order";
+  private static final String SPLIT_ROWS = "_split_rows";
+  private static final String SPLIT_FIRST_RECORD = "_split_first_record";
 
   /**
    * The raw records of a source.
@@ -168,8 +177,11 @@ public final class SourceReader {
   }
 
   /**
-   * Numbers the records of each file 1, 2, ... in file order: splits of one file are ordered by their start offset
-   * and the records of a split by the order the task read them in.
+   * Numbers the records of each file 1, 2, ... in file order, without moving the rows. Records of one split (a
+   * file's block, read by one task) are consecutive in the task, so a record's number is its split's first number
+   * plus its {@link #ORDER} minus the split's first {@link #ORDER}. The splits' first numbers come from a small
+   * aggregate (one row per split, broadcast): a window over the file would put a whole file, and every check after
+   * it, into one task.
    */
   private static Dataset<Row> numbered(Dataset<Row> rows, String base, List<String> columns) {
     Column path = regexp_replace(col(FILE_PATH), "^[a-zA-Z][a-zA-Z0-9+.-]*:(//[^/]*)?", "");
@@ -177,18 +189,35 @@ public final class SourceReader {
     Column relative =
         when(path.startsWith(basePath), substring(path, basePath.length() + 1, Integer.MAX_VALUE))
             .otherwise(regexp_extract(path, "[^/]*$", 0));
+    Dataset<Row> splits =
+        rows.groupBy(col(FILE_PATH).as(SPLIT_FILE), col(BLOCK_START).as(SPLIT_START))
+            .agg(min(col(ORDER)).as(SPLIT_FIRST_ORDER), count(lit(1)).as(SPLIT_ROWS));
+    splits =
+        splits
+            .withColumn(
+                SPLIT_FIRST_RECORD,
+                coalesce(
+                        sum(col(SPLIT_ROWS))
+                            .over(
+                                Window.partitionBy(col(SPLIT_FILE))
+                                    .orderBy(col(SPLIT_START))
+                                    .rowsBetween(Window.unboundedPreceding(), -1)),
+                        lit(0L))
+                    .plus(lit(1L)))
+            .drop(SPLIT_ROWS);
+    Dataset<Row> joined =
+        rows.join(
+            broadcast(splits),
+            col(FILE_PATH).equalTo(col(SPLIT_FILE)).and(col(BLOCK_START).equalTo(col(SPLIT_START))),
+            "left");
     List<Column> out = new ArrayList<>();
     for (String c : columns) {
       out.add(source(c));
     }
     out.add(col(CORRUPT));
     out.add(relative.as(FILE));
-    out.add(
-        row_number()
-            .over(Window.partitionBy(col(FILE_PATH)).orderBy(col(BLOCK_START), col(ORDER)))
-            .cast("long")
-            .as(RECORD));
-    return rows.select(out.toArray(Column[]::new));
+    out.add(col(SPLIT_FIRST_RECORD).plus(col(ORDER)).minus(col(SPLIT_FIRST_ORDER)).cast("long").as(RECORD));
+    return joined.select(out.toArray(Column[]::new));
   }
 
   private static String qualified(Path p, Configuration hadoop) {

@@ -206,6 +206,48 @@ class IngestValidationTest extends SparkTestBase {
   }
 
   @Test
+  void recordNumbersAreFileOrderWhenFilesAreSplitAcrossTasksAndPackedTogether() {
+    // Many small splits of one big file, and two small files packed into one task: every record's number must
+    // still be its position in its file (the contact id carries the expected number).
+    Path folder = DIR.resolve("split");
+    StringBuilder big = new StringBuilder(HEADER).append('\n');
+    for (int n = 1; n <= 3000; n++) {
+      String start = n % 1000 == 0 ? "bad time" : "2024-03-01 10:00:00";
+      big.append("big-").append(n).append(",cust").append(n % 97).append(",Phone,inbound,").append(start)
+          .append(",,,billing,,p1\n");
+    }
+    write(folder.resolve("a_big.csv"), big.toString());
+    write(folder.resolve("b_small.csv"), HEADER + "\nsmall-1,cust1,Chat,inbound,2024-03-02 10:00:00,,,billing,,p1\n"
+        + "small-2,cust2,Chat,inbound,2024-03-02 10:00:00,,,billing,,p1\n");
+    write(folder.resolve("c_small.csv"), HEADER + "\nsmall-1x,cust1,Chat,inbound,2024-03-02 11:00:00,,,billing,,p1\n");
+    mapping("split", folder, MAPPING);
+    var conf = warehouse.spark().conf();
+    String maxBytes = conf.get("spark.sql.files.maxPartitionBytes");
+    String openCost = conf.get("spark.sql.files.openCostInBytes");
+    conf.set("spark.sql.files.maxPartitionBytes", "8192");
+    conf.set("spark.sql.files.openCostInBytes", "0");
+    try {
+      IngestJob.Result result = IngestJob.run(warehouse, settings(0.5), "split", null);
+      assertThat(result.inputRows()).isEqualTo(3003);
+      assertThat(result.quarantined()).isEqualTo(3);
+    } finally {
+      conf.set("spark.sql.files.maxPartitionBytes", maxBytes);
+      conf.set("spark.sql.files.openCostInBytes", openCost);
+    }
+    List<Row> contacts = warehouse.read(CanonicalTables.CONTACTS)
+        .filter(col("source").equalTo("split"))
+        .select("source_file", "source_record", "contact_id")
+        .collectAsList();
+    assertThat(contacts).hasSize(3000);
+    for (Row r : contacts) {
+      String id = r.getString(2);
+      String expected = id.startsWith("big-") ? id.substring(4) : id.equals("small-2") ? "2" : "1";
+      assertThat(r.getLong(1)).as("record number of %s in %s", id, r.getString(0)).isEqualTo(Long.parseLong(expected));
+    }
+    assertThat(quarantineByRecord("split", "a_big.csv").keySet()).containsExactlyInAnyOrder(1000L, 2000L, 3000L);
+  }
+
+  @Test
   void rejectRateAboveThresholdFailsAfterWritingTheQuarantine() {
     Path file = write(DIR.resolve("mostly_bad.csv"), HEADER + "\n"
         + "m1,cust1,Phone,inbound,2024-03-01 10:00:00,,,billing,,p1\n"

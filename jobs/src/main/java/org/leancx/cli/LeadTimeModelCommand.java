@@ -75,7 +75,7 @@ final class LeadTimeModelCommand implements Runnable {
     @Mixin ConfigOptions config;
 
     @Option(names = "--dataset", defaultValue = "helpdesk",
-        description = "helpdesk, bpic2013 or bpic2012 (default helpdesk).")
+        description = "helpdesk, bpic2013, bpic2012 (all events) or bpic2012-complete (COMPLETE events only, as in the benchmark's 7.20); default helpdesk.")
     String dataset;
 
     @Option(names = "--folds", description = "Folds (default lead-time-model.folds).")

@@ -51,11 +51,11 @@ class WorkerLossTest extends SparkTestBase {
   /** The worker is killed at the first running task from this step of the demo on ([4/11] failure-demand). */
   private static final int KILL_FROM_STEP = 4;
   /**
-   * Bounds of the cluster run and of the whole test (which also runs the demo locally). Measured on a 2-core machine
-   * shared with other builds (load 18): 576 s on the cluster, 524 s locally, 20 min in all. .ci/run stops Maven after
-   * 30 min.
+   * Bounds of the cluster run and of the whole test (which also runs the demo locally), for a 2-core machine shared
+   * with other builds: at load 18 to 24 the cluster run took 576 to 820 s and the whole test 20 to 28 min. .ci/run
+   * stops Maven after 45 min.
    */
-  private static final Duration DRIVER_TIMEOUT = Duration.ofMinutes(15);
+  private static final Duration DRIVER_TIMEOUT = Duration.ofMinutes(20);
   /**
    * The same for both runs. A small data set and a small model: the test is about losing a worker, not about the
    * model, and a 2-core CI machine runs two demos.
@@ -73,7 +73,7 @@ class WorkerLossTest extends SparkTestBase {
   record Kill(String worker, String executorId, List<Long> pids, int activeTasks, String step, double atSeconds) {}
 
   @Test
-  @Timeout(value = 28, unit = TimeUnit.MINUTES)
+  @Timeout(value = 40, unit = TimeUnit.MINUTES)
   void theDemoCompletesAfterLosingAWorkerMidJobAndEqualsALocalRun() throws Exception {
     Path clusterWarehouse = DIR.resolve("warehouse-cluster");
     Path localWarehouse = DIR.resolve("warehouse-local");

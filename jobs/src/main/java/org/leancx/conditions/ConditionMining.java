@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.fpm.FPGrowth;
@@ -95,6 +96,24 @@ public final class ConditionMining {
         .agg(sum(SUPPORT).as(SUPPORT), sum(FAILURES).as(FAILURES), sum(COST).as(COST));
   }
 
+  /**
+   * Per pair of survivors (sets kept by rule 1 of {@link RedundancyPruning}) that some touch meets both and whose
+   * union is no candidate: the union's key with the touches, failures and failure cost of the touches meeting both.
+   * Rule 2 needs these overlaps; a union larger than k or rare among the failures was not measured. Lazy, one pass;
+   * per touch the cost is the square of the number of survivors it meets.
+   */
+  public static Dataset<Row> measureOverlaps(
+      Dataset<Row> touchesWithItems, Broadcast<Set<String>> candidateKeys, Broadcast<Set<String>> survivorKeys,
+      int maxSize) {
+    MapPartitionsFunction<Row, Row> countPartition = rows -> new SubsetCounter(candidateKeys.value(), maxSize)
+        .countOverlaps(rows, survivorKeys.value());
+    return touchesWithItems
+        .select(col(Touches.ITEMS), col(Touches.FAILED), col(Touches.FAILURE_COST))
+        .mapPartitions(countPartition, Encoders.row(MEASURE_SCHEMA))
+        .groupBy(SET_KEY)
+        .agg(sum(SUPPORT).as(SUPPORT), sum(FAILURES).as(FAILURES), sum(COST).as(COST));
+  }
+
   /** Counts, within one partition, every candidate subset of every touch's items. */
   static final class SubsetCounter {
     private final Set<String> candidates;
@@ -119,6 +138,44 @@ public final class ConditionMining {
       List<Row> out = new ArrayList<>(totals.size());
       totals.forEach((k, v) -> out.add(RowFactory.create(k, (long) v[0], (long) v[1], v[2])));
       return out.iterator();
+    }
+
+    /** Counts the union of every pair of survivors a touch meets, where that union is no candidate. */
+    Iterator<Row> countOverlaps(Iterator<Row> rows, Set<String> survivors) {
+      while (rows.hasNext()) {
+        Row r = rows.next();
+        List<String> list = r.isNullAt(0) ? List.of() : r.getList(0);
+        boolean failed = !r.isNullAt(1) && r.getBoolean(1);
+        double cost = r.isNullAt(2) ? 0.0 : r.getDouble(2);
+        for (String key : overlaps(list.toArray(String[]::new), survivors)) {
+          add(key, failed, cost);
+        }
+      }
+      List<Row> out = new ArrayList<>(totals.size());
+      totals.forEach((k, v) -> out.add(RowFactory.create(k, (long) v[0], (long) v[1], v[2])));
+      return out.iterator();
+    }
+
+    /** The keys of the unions of two survivors among the candidate subsets of {@code items}, unions no candidate. */
+    Set<String> overlaps(String[] items, Set<String> survivors) {
+      List<String> met = new ArrayList<>();
+      for (String key : subsets(items)) {
+        if (survivors.contains(key)) {
+          met.add(key);
+        }
+      }
+      Set<String> unions = new HashSet<>();
+      for (int i = 0; i < met.size(); i++) {
+        for (int j = i + 1; j < met.size(); j++) {
+          TreeSet<String> union = new TreeSet<>(List.of(met.get(i).split(SEPARATOR, -1)));
+          union.addAll(List.of(met.get(j).split(SEPARATOR, -1)));
+          String key = String.join(SEPARATOR, union);
+          if (!candidates.contains(key)) {
+            unions.add(key);
+          }
+        }
+      }
+      return unions;
     }
 
     private void add(String key, boolean failed, double cost) {

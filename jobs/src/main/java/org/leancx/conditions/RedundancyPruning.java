@@ -11,13 +11,13 @@ import java.util.Map;
  * aggregates, at most conditions.max-candidates of them), and ranks them by excess cost. Three rules, in order:
  *
  * <ol>
- *   <li><b>Lift over every subset.</b> A set is kept only if its lift is at least (1 + margin) x the lift of each
- *       of its proper subsets, the empty set (lift 1) included, and the lower end of its 95% Wilson interval lies
- *       above the baseline rate. A strong single condition is not reported again inside every combination.
- *   <li><b>Not explained by a stronger set.</b> Going down by lift, a set S is dropped when, for a stronger
- *       reported set T that is not a subset of S and whose union with S was measured, the touches in S but not in
- *       T no longer beat the baseline (same test as rule 1). This drops the parts of a planted combination (they
- *       only fail where the whole combination holds) and attributes that merely travel with a real condition.
+ *   <li><b>Better than every subset, beyond noise.</b> A set is kept only if the lower end of its 95% Wilson
+ *       interval lies above the baseline rate and above the rate of each of its proper subsets, and its rate is at
+ *       least (1 + margin) x each of theirs (the empty set's rate is the baseline). A strong single condition is not
+ *       reported again inside every combination, nor inside a slice that fails more by chance.
+ *   <li><b>Not explained by another set.</b> The sets kept by rule 1 are compared in pairs on the touches one meets
+ *       and the other does not (counted exactly, see {@link #explains}). This drops the parts of a planted
+ *       combination, attributes that merely travel with a real condition, and containers and proxies of it.
  *   <li><b>Not a product of reported parts.</b> A set that is a disjoint union of reported sets is dropped unless
  *       its lift exceeds the product of their lifts by the margin: independent causes that meet are not a new
  *       root condition, a real interaction is.
@@ -49,37 +49,40 @@ public final class RedundancyPruning {
    * best {@code maxReported} by excess cost (ties: excess failures, then the conditions' text).
    */
   public static Outcome prune(List<MeasuredSet> measured, double liftMargin, int maxReported) {
-    Map<List<String>, MeasuredSet> index = new HashMap<>();
-    for (MeasuredSet m : measured) {
-      index.put(m.conditions(), m);
-    }
-    MeasuredSet all = index.get(List.of());
-    if (all == null) {
-      throw new IllegalArgumentException("The measured sets lack the empty set (every touch): no baseline.");
-    }
-    double baseline = all.failureRate();
+    return prune(measured, List.of(), liftMargin, maxReported);
+  }
+
+  /**
+   * As {@link #prune(List, double, int)}, with the overlaps of the rule-1 survivors that were not among the
+   * candidates: {@code unions} holds, for pairs of survivors S and T that some touch meets both, the set S ∪ T
+   * measured over all touches. A pair whose union is in neither list has no touch in common.
+   */
+  public static Outcome prune(
+      List<MeasuredSet> measured, List<MeasuredSet> unions, double liftMargin, int maxReported) {
+    Map<List<String>, MeasuredSet> index = index(measured);
+    double baseline = baseline(index);
     double factor = 1 + liftMargin;
-
-    List<MeasuredSet> liftKept = new ArrayList<>();
-    int candidates = 0;
-    for (MeasuredSet s : measured) {
-      if (s.size() == 0) {
-        continue;
-      }
-      candidates++;
-      if (beatsSubsets(s, index, baseline, factor)) {
-        liftKept.add(s);
-      }
+    Map<List<String>, MeasuredSet> withUnions = new HashMap<>(index);
+    for (MeasuredSet u : unions) {
+      withUnions.putIfAbsent(u.conditions(), u);
     }
 
+    List<MeasuredSet> liftKept = survivors(measured, index, baseline, factor);
+    int candidates = (int) measured.stream().filter(s -> s.size() > 0).count();
+
+    // The most precise sets first: a combination comes before its parts and before sets that merely contain it.
     liftKept.sort(Comparator.comparingDouble((MeasuredSet s) -> -s.failureRate())
         .thenComparingLong(s -> -s.support())
         .thenComparing(s -> String.join(",", s.conditions())));
     List<MeasuredSet> accepted = new ArrayList<>();
     for (MeasuredSet s : liftKept) {
-      if (!explainedByStronger(s, accepted, index, baseline, factor)) {
-        accepted.add(s);
+      if (accepted.stream().anyMatch(t -> explains(t, s, withUnions, baseline, factor))) {
+        continue;
       }
+      // S can also explain a set accepted before it: {bot, billing} explains {bot_faq, billing} (every touch of the
+      // latter is in the former, and the former fails more outside it) although the latter has the higher rate.
+      accepted.removeIf(t -> explains(s, t, withUnions, baseline, factor));
+      accepted.add(s);
     }
     int explained = liftKept.size() - accepted.size();
 
@@ -91,9 +94,7 @@ public final class RedundancyPruning {
     }
     int products = accepted.size() - reported.size();
 
-    reported.sort(Comparator.comparingDouble((MeasuredSet s) -> -s.excessCost(baseline))
-        .thenComparingDouble(s -> -s.excessFailures(baseline))
-        .thenComparing(s -> String.join(",", s.conditions())));
+    reported.sort(byExcess(baseline));
     List<RootConditionSet> out = new ArrayList<>();
     for (MeasuredSet s : reported.subList(0, Math.min(maxReported, reported.size()))) {
       double[] ci = s.interval();
@@ -103,11 +104,58 @@ public final class RedundancyPruning {
     return new Outcome(out, candidates, candidates - liftKept.size(), explained, products);
   }
 
-  /** Rule 1: interval above the baseline, lift at least factor x every proper subset's (the empty set's is 1). */
+  /** Excess cost, then excess failures, then the conditions' text: the order of the ranking. */
+  private static Comparator<MeasuredSet> byExcess(double baseline) {
+    return Comparator.comparingDouble((MeasuredSet s) -> -s.excessCost(baseline))
+        .thenComparingDouble(s -> -s.excessFailures(baseline))
+        .thenComparing(s -> String.join(",", s.conditions()));
+  }
+
+  private static Map<List<String>, MeasuredSet> index(List<MeasuredSet> measured) {
+    Map<List<String>, MeasuredSet> index = new HashMap<>();
+    for (MeasuredSet m : measured) {
+      index.put(m.conditions(), m);
+    }
+    return index;
+  }
+
+  private static double baseline(Map<List<String>, MeasuredSet> index) {
+    MeasuredSet all = index.get(List.of());
+    if (all == null) {
+      throw new IllegalArgumentException("The measured sets lack the empty set (every touch): no baseline.");
+    }
+    return all.failureRate();
+  }
+
+  private static List<MeasuredSet> survivors(
+      List<MeasuredSet> measured, Map<List<String>, MeasuredSet> index, double baseline, double factor) {
+    List<MeasuredSet> kept = new ArrayList<>();
+    for (MeasuredSet s : measured) {
+      if (s.size() > 0 && beatsSubsets(s, index, baseline, factor)) {
+        kept.add(s);
+      }
+    }
+    return kept;
+  }
+
+  /**
+   * The sets that pass rule 1, as sorted item lists: rule 2 compares them in pairs, so the touches they share must be
+   * measured where their union was not a candidate (see {@link ConditionMining#measureOverlaps}).
+   */
+  public static List<List<String>> survivors(List<MeasuredSet> measured, double liftMargin) {
+    Map<List<String>, MeasuredSet> index = index(measured);
+    return survivors(measured, index, baseline(index), 1 + liftMargin).stream().map(MeasuredSet::conditions).toList();
+  }
+
+  /**
+   * Rule 1: interval above the baseline; for every proper subset T (the empty set's rate is the baseline), a rate at
+   * least factor x T's and the lower end of the interval above T's rate.
+   */
   static boolean beatsSubsets(MeasuredSet s, Map<List<String>, MeasuredSet> index, double baseline, double factor) {
     if (!beatsBaseline(s.support(), s.failures(), baseline, factor)) {
       return false;
     }
+    double low = s.interval()[0];
     List<String> c = s.conditions();
     int n = c.size();
     for (int mask = 1; mask < (1 << n) - 1; mask++) {
@@ -119,7 +167,7 @@ public final class RedundancyPruning {
       }
       MeasuredSet t = index.get(subset);
       // Every subset of a frequent set is frequent, so it was measured; a missing one cannot be judged against.
-      if (t == null || s.failureRate() < factor * t.failureRate()) {
+      if (t == null || s.failureRate() < factor * t.failureRate() || low <= t.failureRate()) {
         return false;
       }
     }
@@ -135,33 +183,42 @@ public final class RedundancyPruning {
     return MeasuredSet.wilson(failures, n, MeasuredSet.Z95)[0] > baseline && rate >= factor * baseline;
   }
 
-  /** Rule 2: S outside some stronger accepted T (T not a subset of S) no longer beats the baseline. */
-  static boolean explainedByStronger(
-      MeasuredSet s, List<MeasuredSet> accepted, Map<List<String>, MeasuredSet> index, double baseline,
-      double factor) {
-    for (MeasuredSet t : accepted) {
-      if (s.conditions().containsAll(t.conditions())) {
-        continue;
-      }
-      List<String> union = new ArrayList<>(s.conditions());
-      for (String c : t.conditions()) {
-        if (!union.contains(c)) {
-          union.add(c);
-        }
-      }
-      MeasuredSet both = index.get(union.stream().sorted().toList());
-      if (both == null) {
-        // Never measured: the union is larger than max-size, below min-support, or impossible (one attribute with
-        // two values). Then S and T hardly meet, and S outside T is S itself, which passed rule 1.
-        continue;
-      }
-      long outsideN = s.support() - both.support();
-      long outsideFailures = s.failures() - both.failures();
-      if (!beatsBaseline(outsideN, outsideFailures, baseline, factor)) {
-        return true;
+  /**
+   * Rule 2 for one pair: whether T explains S. Never when T is a subset of S (rule 1 judged that pair). Otherwise S
+   * outside T (touches meeting S but not T) must beat the baseline for S to stand beside T; if it does not, T
+   * explains S when S is a subset of T (S is a part of the combination T), when T outside S beats the baseline (T is
+   * the wider cause), or when neither does and T fails more often (both describe the same failing touches; the more
+   * precise set stays).
+   */
+  static boolean explains(
+      MeasuredSet t, MeasuredSet s, Map<List<String>, MeasuredSet> index, double baseline, double factor) {
+    if (s.conditions().containsAll(t.conditions())) {
+      return false;
+    }
+    if (outsideBeatsBaseline(s, t, index, baseline, factor)) {
+      return false;
+    }
+    if (t.conditions().containsAll(s.conditions())) {
+      return true;
+    }
+    return outsideBeatsBaseline(t, s, index, baseline, factor) || t.failureRate() > s.failureRate()
+        || (t.failureRate() == s.failureRate() && t.support() >= s.support());
+  }
+
+  /** Whether the touches meeting S but not T beat the baseline (the test of rule 1 against the empty set). */
+  static boolean outsideBeatsBaseline(
+      MeasuredSet s, MeasuredSet t, Map<List<String>, MeasuredSet> index, double baseline, double factor) {
+    List<String> union = new ArrayList<>(s.conditions());
+    for (String c : t.conditions()) {
+      if (!union.contains(c)) {
+        union.add(c);
       }
     }
-    return false;
+    // Not measured: no touch meets both (the unions of survivors that meet are measured).
+    MeasuredSet both = index.get(union.stream().sorted().toList());
+    long outsideN = both == null ? s.support() : s.support() - both.support();
+    long outsideFailures = both == null ? s.failures() : s.failures() - both.failures();
+    return beatsBaseline(outsideN, outsideFailures, baseline, factor);
   }
 
   /** Rule 3: S is a disjoint union of accepted proper subsets whose lifts multiply to at least S's / factor. */

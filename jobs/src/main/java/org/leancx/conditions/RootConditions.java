@@ -122,14 +122,35 @@ public final class RootConditions {
           Step.run(spark, JOB, "measuring " + candidates.size() + " candidate sets over " + n + " touches",
               () -> ConditionMining.measure(touches, keys, settings.maxSize()).collectAsList());
       List<MeasuredSet> measured = ConditionMining.toMeasuredSets(rows);
+      List<MeasuredSet> overlaps = overlaps(spark, touches, keys, measured, settings);
       RedundancyPruning.Outcome pruning =
-          RedundancyPruning.prune(measured, settings.liftMargin(), settings.maxReported());
+          RedundancyPruning.prune(measured, overlaps, settings.liftMargin(), settings.maxReported());
       LOG.info("{}: {} candidates, {} dropped by subset lift, {} explained by stronger sets, {} products of parts,"
               + " {} reported", JOB, pruning.candidates(), pruning.droppedBySubsetLift(),
           pruning.droppedAsExplained(), pruning.droppedAsProduct(), pruning.reported().size());
       return new Mined(pruning, n, failures, cost);
     } finally {
       keys.destroy();
+    }
+  }
+
+  /** The touches shared by the sets that pass rule 1, where their union was not measured (rule 2 compares them). */
+  private static List<MeasuredSet> overlaps(
+      SparkSession spark, Dataset<Row> touches, Broadcast<java.util.Set<String>> candidateKeys,
+      List<MeasuredSet> measured, ConditionSettings settings) {
+    List<List<String>> survivors = RedundancyPruning.survivors(measured, settings.liftMargin());
+    if (survivors.size() < 2) {
+      return List.of();
+    }
+    Broadcast<java.util.Set<String>> survivorKeys =
+        JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(ConditionMining.keys(survivors));
+    try {
+      return ConditionMining.toMeasuredSets(
+          Step.run(spark, JOB, "measuring the overlaps of " + survivors.size() + " sets that beat their subsets",
+              () -> ConditionMining.measureOverlaps(touches, candidateKeys, survivorKeys, settings.maxSize())
+                  .collectAsList()));
+    } finally {
+      survivorKeys.destroy();
     }
   }
 

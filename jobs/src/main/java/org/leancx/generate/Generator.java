@@ -214,6 +214,7 @@ public final class Generator {
                   sorted(dirty.select("contact_ref", "kind"), files, "contact_ref", "contact_ref"),
                   s.output() + "/truth/dirty");
               writeParquet(plantedConditions(spark, s.planted()).coalesce(1), s.output() + "/truth/planted_conditions");
+              writeParquet(decoyConditions(spark, s.planted()).coalesce(1), s.output() + "/truth/decoy_conditions");
             });
         Row counts =
             Step.run(
@@ -856,6 +857,37 @@ public final class Generator {
     List<Row> rows = new ArrayList<>();
     for (PlantedSet p : planted) {
       rows.add(RowFactory.create(p.name(), p.conditions().toArray(new String[0]), p.failureMultiplier()));
+    }
+    return spark.createDataFrame(rows, schema);
+  }
+
+  /**
+   * The decoys of the planted sets: conditions with no effect of their own that travel with a planted condition, so
+   * that a miner which reports them has mistaken correlation for cause. A team at a site has the region whose home
+   * site it is (70% of a region's human touches go there); the bot has product=mobile (mobile customers use it twice
+   * as often).
+   */
+  static Dataset<Row> decoyConditions(SparkSession spark, List<PlantedSet> planted) {
+    StructType schema =
+        new StructType()
+            .add("decoy", DataTypes.StringType, false)
+            .add("correlated_with", DataTypes.StringType, false)
+            .add("set_name", DataTypes.StringType, false);
+    List<Row> rows = new ArrayList<>();
+    for (PlantedSet p : planted) {
+      for (int i = 0; i < p.conditions().size(); i++) {
+        String attribute = p.attribute(i);
+        String value = p.value(i);
+        if (attribute.equals(TEAM)) {
+          for (int r = 0; r < World.REGIONS.size(); r++) {
+            if (value.endsWith("-" + World.SITES.get(r)) && !value.startsWith("branch-")) {
+              rows.add(RowFactory.create(REGION + "=" + World.REGIONS.get(r), p.conditions().get(i), p.name()));
+            }
+          }
+        } else if (attribute.equals(CHANNEL) && value.equals("bot")) {
+          rows.add(RowFactory.create(PRODUCT + "=mobile", p.conditions().get(i), p.name()));
+        }
+      }
     }
     return spark.createDataFrame(rows, schema);
   }

@@ -107,6 +107,75 @@ class RedundancyPruningTest {
   }
 
   @Test
+  void aSupersetMustBeatEverySubsetBeyondItsIntervalNotOnlyByTheMargin() {
+    MeasuredSet ivr = set(400, 120, "automation_flow=ivr"); // 0.30
+    // A slice failing at 0.34 (>= 1.1 x 0.30) by chance: 17 of 50 has the interval (0.224, 0.478), which reaches
+    // below 0.30, so the slice is not reported.
+    MeasuredSet chanceSlice = set(50, 17, "automation_flow=ivr", "hour_of_day=17-20");
+    assertThat(MeasuredSet.wilson(17, 50, MeasuredSet.Z95)[0]).isLessThan(0.30);
+    assertThat(names(RedundancyPruning.prune(List.of(ALL, ivr, set(250, 40, "hour_of_day=17-20"), chanceSlice),
+        0.1, 10))).containsExactly(List.of("automation_flow=ivr"));
+    // 45 of 100 (interval 0.356 to 0.548) is above 0.30 beyond doubt: that slice is a cause of its own.
+    MeasuredSet realSlice = set(100, 45, "automation_flow=ivr", "team=t2");
+    assertThat(names(RedundancyPruning.prune(List.of(ALL, ivr, set(250, 55, "team=t2"), realSlice), 0.1, 10)))
+        .contains(List.of("automation_flow=ivr", "team=t2"));
+  }
+
+  @Test
+  void aContainerIsExplainedByThePreciseSetInsideIt() {
+    MeasuredSet all = set(5000, 500); // baseline 0.10
+    MeasuredSet botBilling = set(150, 66, "channel=bot", "need_family=billing"); // 0.44
+    // Every bot touch waits under 30 s, so wait_time=0-30s holds bot/billing; outside it, 1050 touches fail 114
+    // times (0.109): at the baseline. bot/billing outside wait_time=0-30s is empty. Both outsides fail the test and
+    // the more precise set (higher rate) stays, although the container has more excess (60 vs 51).
+    MeasuredSet container = set(1200, 180, "wait_time=0-30s");
+    List<MeasuredSet> measured = List.of(all, botBilling, container,
+        set(600, 110, "channel=bot"), set(1500, 200, "need_family=billing"),
+        set(150, 66, "channel=bot", "need_family=billing", "wait_time=0-30s"));
+    RedundancyPruning.Outcome out = RedundancyPruning.prune(measured, 0.1, 10);
+    assertThat(names(out)).containsExactly(List.of("channel=bot", "need_family=billing"));
+    // channel=bot and need_family=billing alone are its parts: at the baseline outside it.
+    assertThat(out.droppedAsExplained()).isEqualTo(3);
+  }
+
+  @Test
+  void aProxyThatSharesKMinusOneConditionsIsExplainedThroughTheMeasuredOverlap() {
+    MeasuredSet all = set(5000, 500);
+    MeasuredSet planted = set(50, 28, "need_family=technical", "product=fibre", "team=leeds"); // 0.56
+    // region=north sends most of its technical fibre touches to team=leeds: the proxy fails at 0.33.
+    MeasuredSet proxy = set(90, 30, "need_family=technical", "product=fibre", "region=north");
+    List<MeasuredSet> measured = List.of(all, planted, proxy,
+        set(400, 60, "need_family=technical", "product=fibre"), set(900, 110, "need_family=technical"),
+        set(1200, 150, "product=fibre"), set(300, 60, "team=leeds"), set(1250, 150, "region=north"),
+        set(130, 30, "need_family=technical", "region=north"), set(300, 40, "product=fibre", "region=north"),
+        set(80, 30, "need_family=technical", "team=leeds"), set(100, 32, "product=fibre", "team=leeds"));
+    // The union has 4 conditions (more than k = 3): without its count the pair looks disjoint and both stay.
+    assertThat(names(RedundancyPruning.prune(measured, 0.1, 10))).contains(proxy.conditions());
+    // 40 of the 50 planted touches are in the north; outside them the proxy fails 8 of 50 (0.16, interval
+    // 0.083 to 0.285: not above the baseline), while the planted set outside the north fails 6 of 10.
+    List<MeasuredSet> unions =
+        List.of(set(40, 22, "need_family=technical", "product=fibre", "region=north", "team=leeds"));
+    RedundancyPruning.Outcome out = RedundancyPruning.prune(measured, unions, 0.1, 10);
+    assertThat(names(out)).contains(planted.conditions()).doesNotContain(proxy.conditions());
+    // The overlap pass counts exactly these unions: two rule-1 sets a touch meets, whose union is no candidate.
+    assertThat(RedundancyPruning.survivors(measured, 0.1)).contains(planted.conditions(), proxy.conditions());
+  }
+
+  @Test
+  void overlapCounterYieldsTheUnionsOfSurvivorsThatAreNoCandidates() {
+    Set<String> candidates = ConditionMining.keys(List.of(
+        List.of("a=1"), List.of("b=1"), List.of("c=1"), List.of("a=1", "b=1"), List.of("b=1", "c=1")));
+    Set<String> survivors = ConditionMining.keys(List.of(List.of("a=1", "b=1"), List.of("b=1", "c=1"),
+        List.of("c=1")));
+    String sep = ConditionMining.SEPARATOR;
+    // {a,b} and {b,c} meet in {a,b,c} (no candidate); {b,c} and {c} in {b,c}, which was measured as a candidate.
+    assertThat(new ConditionMining.SubsetCounter(candidates, 3).overlaps(new String[] {"c=1", "a=1", "b=1"}, survivors))
+        .containsExactly("a=1" + sep + "b=1" + sep + "c=1");
+    assertThat(new ConditionMining.SubsetCounter(candidates, 3).overlaps(new String[] {"a=1", "b=1"}, survivors))
+        .isEmpty();
+  }
+
+  @Test
   void setsAreRankedByExcessCostAndCapped() {
     List<MeasuredSet> measured = new ArrayList<>(List.of(ALL,
         new MeasuredSet(List.of("channel=phone"), 100, 40, 40 * 6.0), // excess 30 x 6 = 180

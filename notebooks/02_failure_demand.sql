@@ -42,7 +42,7 @@ SELECT need_family, sum(contacts) AS contacts, sum(failure) AS failure,
        round(sum(failure) / sum(contacts), 3) AS failure_share, sum(recontacts) AS recontacts
 FROM leancx.demand_daily
 GROUP BY need_family
-ORDER BY failure DESC
+ORDER BY failure DESC, need_family
 LIMIT 10
 
 -- COMMAND ----------

@@ -35,7 +35,7 @@ SELECT journey_type, breakpoint_step, count(*) AS journeys,
 FROM leancx.journeys
 WHERE breakpoint_step IS NOT NULL
 GROUP BY 1, 2
-ORDER BY journeys DESC
+ORDER BY journeys DESC, 1, 2
 LIMIT 20
 
 -- COMMAND ----------
@@ -50,7 +50,7 @@ SELECT kind, step, count(*) AS steps, round(avg(wait_before_seconds) / 3600, 2) 
        sum(CASE WHEN hand_off THEN 1 ELSE 0 END) AS hand_offs
 FROM leancx.journey_steps
 GROUP BY 1, 2
-ORDER BY mean_wait_hours DESC
+ORDER BY mean_wait_hours DESC, 1, 2
 LIMIT 20
 
 -- COMMAND ----------
@@ -93,7 +93,7 @@ SELECT j.journey_id, j.journey_type, j.started_at, round(j.lead_time_seconds / 8
 FROM leancx.journeys j
 LEFT JOIN leancx.lead_time_forecast f ON f.journey_id = j.journey_id AND f.as_of = j.as_of
 WHERE j.status = 'OPEN'
-ORDER BY j.lead_time_seconds DESC
+ORDER BY j.lead_time_seconds DESC, j.journey_id
 LIMIT 20
 
 -- COMMAND ----------

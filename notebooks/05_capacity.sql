@@ -45,7 +45,7 @@ SELECT channel, slot_of_week, count(*) AS intervals, round(avg(arrivals), 2) AS 
 FROM leancx.capacity_whatif
 GROUP BY channel, slot_of_week
 HAVING sum(arrivals) > 0
-ORDER BY mean_agents DESC
+ORDER BY mean_agents DESC, channel, slot_of_week
 LIMIT 20
 
 -- COMMAND ----------

@@ -2,6 +2,7 @@ package org.leancx.cli;
 
 import java.util.concurrent.Callable;
 import org.leancx.conditions.ConditionSettings;
+import org.leancx.conditions.ConditionTables;
 import org.leancx.conditions.Outcome;
 import org.leancx.conditions.RootConditions;
 import picocli.CommandLine.Command;
@@ -34,8 +35,8 @@ final class RootConditionsCommand implements Callable<Integer> {
         r.failureCost());
     env.spark()
         .sql("SELECT rank, conditions, support, failures, round(lift, 2) AS lift, round(excess_failures, 1) AS"
-            + " excess_failures, round(excess_cost, 2) AS excess_cost FROM " + env.warehouse().settings().database()
-            + ".root_conditions WHERE outcome = '" + chosen.id() + "' ORDER BY rank")
+            + " excess_failures, round(excess_cost, 2) AS excess_cost FROM "
+            + env.warehouse().qualifiedName(ConditionTables.ROOT_CONDITIONS) + " WHERE outcome = '" + chosen.id() + "' ORDER BY rank")
         .show(20, false);
     return 0;
   }

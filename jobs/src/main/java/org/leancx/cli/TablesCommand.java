@@ -2,7 +2,6 @@ package org.leancx.cli;
 
 import static org.apache.spark.sql.functions.col;
 
-import io.delta.tables.DeltaTable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,7 +36,7 @@ final class TablesCommand implements Callable<Integer> {
     }
     Environment env = Environment.open(config);
     Warehouse w = env.warehouse();
-    System.out.println("Warehouse " + w.settings().path() + " (tables registered as " + w.settings().database() + ".<name>)");
+    System.out.println("Warehouse in " + w.describe());
     System.out.printf("%-22s %12s %8s  %-20s %-42s %s%n", "table", "rows", "version", "written at", "by run", "grain");
     for (TableContract c : Contracts.all()) {
       if (!w.exists(c)) {
@@ -45,7 +44,7 @@ final class TablesCommand implements Callable<Integer> {
         continue;
       }
       Row last =
-          DeltaTable.forPath(env.spark(), w.location(c))
+          w.deltaTable(c)
               .history(1)
               .select(col("version"), col("timestamp"), col("userMetadata"))
               .first();

@@ -19,8 +19,6 @@ public final class SparkSessions {
             .appName(settings.appName())
             .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
             .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
-            .config("spark.sql.catalogImplementation", "in-memory")
-            .config("spark.sql.warehouse.dir", warehouseDir)
             .config("spark.sql.session.timeZone", "UTC")
             .config("spark.sql.shuffle.partitions", String.valueOf(settings.shufflePartitions()))
             .config("spark.ui.enabled", String.valueOf(settings.uiEnabled()))
@@ -30,6 +28,14 @@ public final class SparkSessions {
             .config("spark.databricks.delta.schema.autoMerge.enabled", "false");
     if (!submitted.contains("spark.master")) {
       builder.master(settings.master());
+    }
+    // A cluster's own catalog (a Hive metastore or Glue behind spark-defaults) wins: catalog mode writes into it.
+    // Locally, the in-memory catalog, with managed tables (catalog mode) under the warehouse folder.
+    if (!submitted.contains("spark.sql.catalogImplementation")) {
+      builder.config("spark.sql.catalogImplementation", "in-memory");
+    }
+    if (!submitted.contains("spark.sql.warehouse.dir")) {
+      builder.config("spark.sql.warehouse.dir", warehouseDir);
     }
     for (Map.Entry<String, String> e : settings.extra().entrySet()) {
       builder.config(e.getKey(), e.getValue());

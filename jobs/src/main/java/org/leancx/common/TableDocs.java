@@ -13,8 +13,9 @@ public final class TableDocs {
     sb.append("# leancx tables\n\n")
         .append("Generated from the table contracts in the code (`./leancx tables --docs docs/tables.md`); do not edit")
         .append(" by hand: a test fails when this file is out of date.\n\n")
-        .append("Every table is a Delta table under the warehouse folder (`warehouse.path`, default `./warehouse`),")
-        .append(" registered as `<warehouse.database>.<name>` (default `leancx.<name>`). Times are UTC.\n\n");
+        .append("Every table is a Delta table queried as `<warehouse.database>.<name>` (default `leancx.<name>`): in path")
+        .append(" mode a folder under `warehouse.path` (default `./warehouse`), in catalog mode a table of")
+        .append(" `warehouse.catalog` (see the README). Times are UTC.\n\n");
     for (TableContract c : contracts) {
       sb.append("- [").append(c.name()).append("](#").append(c.name()).append(")\n");
     }

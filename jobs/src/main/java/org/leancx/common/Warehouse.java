@@ -11,18 +11,26 @@ import java.util.stream.Collectors;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.analysis.NoSuchTableException;
 import org.apache.spark.sql.types.StructField;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 
 /**
- * The Delta tables of one warehouse: creates them from their contracts, registers them by name, and writes them
- * idempotently, every commit tagged with the run id.
+ * The Delta tables of one warehouse: creates them from their contracts, names them, and writes them idempotently,
+ * every commit tagged with the run id.
+ *
+ * <p>In path mode each table is a folder under {@code warehouse.path}, written by path and registered by name at
+ * session start. In catalog mode each table is created, read and written by name ({@code catalog.database.table})
+ * through the catalog, managed by it or external under {@code warehouse.location-prefix}. Jobs see the same API in
+ * both modes.
  */
 public final class Warehouse {
   private static final Logger LOG = LoggerFactory.getLogger(Warehouse.class);
@@ -45,27 +53,89 @@ public final class Warehouse {
     return settings;
   }
 
-  /** The folder of a table. */
-  public String location(TableContract contract) {
-    return settings.path().replaceAll("/+$", "") + "/" + contract.name();
+  private boolean catalogMode() {
+    return settings.mode() == WarehouseSettings.Mode.CATALOG;
   }
 
-  /** The name under which analysts query the table, e.g. {@code leancx.contact_demand}. */
+  /**
+   * Where a table's files are: its folder in path mode and for external catalog tables; for a managed table the
+   * location its catalog reports, or a note that the catalog chooses it while the table does not exist.
+   */
+  public String location(TableContract contract) {
+    if (settings.external()) {
+      return folder(contract);
+    }
+    if (!exists(contract)) {
+      return "(managed by catalog " + settings.catalog() + ")";
+    }
+    return spark.sql("DESCRIBE DETAIL " + qualifiedName(contract)).first().getAs("location");
+  }
+
+  /** The folder of an external table: under warehouse.path in path mode, under the location prefix in catalog mode. */
+  private String folder(TableContract contract) {
+    String base = catalogMode() ? settings.locationPrefix() : settings.path().replaceAll("/+$", "");
+    return base + "/" + contract.name();
+  }
+
+  /**
+   * The name under which the table is queried: {@code leancx.contact_demand} in path mode (the session catalog),
+   * {@code <catalog>.leancx.contact_demand} in catalog mode.
+   */
   public String qualifiedName(TableContract contract) {
-    return settings.database() + "." + contract.name();
+    return (catalogMode() ? settings.catalog() + "." : "") + settings.database() + "." + contract.name();
+  }
+
+  /** The database (schema) of the tables, qualified by its catalog in catalog mode. */
+  private String qualifiedDatabase() {
+    return (catalogMode() ? settings.catalog() + "." : "") + settings.database();
+  }
+
+  /** One line for listings: the mode, and where the tables are. */
+  public String describe() {
+    if (!catalogMode()) {
+      return "path mode: Delta folders under " + settings.path() + ", registered as " + settings.database()
+          + ".<table>";
+    }
+    return "catalog mode: tables " + qualifiedDatabase() + ".<table>, "
+        + (settings.external() ? "external under " + settings.locationPrefix() : "managed by the catalog");
   }
 
   /** Whether the table has been created. */
   public boolean exists(TableContract contract) {
-    return DeltaTable.isDeltaTable(spark, location(contract));
+    if (catalogMode()) {
+      return spark.catalog().tableExists(qualifiedName(contract));
+    }
+    return DeltaTable.isDeltaTable(spark, folder(contract));
+  }
+
+  /** The Delta table, for history and MERGE: by name in catalog mode, by path in path mode. */
+  public DeltaTable deltaTable(TableContract contract) {
+    return catalogMode()
+        ? DeltaTable.forName(spark, qualifiedName(contract))
+        : DeltaTable.forPath(spark, folder(contract));
   }
 
   /**
-   * Registers every existing table of the given contracts under the warehouse database, so that SQL by name works in
-   * every command (Spark's in-memory catalog forgets names between processes).
+   * Makes the existing tables of the given contracts queryable by name in this session. Path mode registers each
+   * table's folder under the warehouse database (Spark's in-memory catalog forgets names between processes). Catalog
+   * mode makes the warehouse catalog the current one, so that {@code leancx.<table>} resolves as in path mode, and
+   * registers external tables whose folder exists but whose name the catalog does not know; managed tables are the
+   * catalog's to remember.
    */
   public void registerExisting(List<TableContract> contracts) {
-    spark.sql("CREATE DATABASE IF NOT EXISTS " + settings.database());
+    spark.sql("CREATE DATABASE IF NOT EXISTS " + qualifiedDatabase());
+    if (catalogMode()) {
+      spark.catalog().setCurrentCatalog(settings.catalog());
+      if (settings.external()) {
+        for (TableContract c : contracts) {
+          if (!exists(c) && DeltaTable.isDeltaTable(spark, folder(c))) {
+            spark.sql("CREATE TABLE IF NOT EXISTS " + qualifiedName(c) + " USING delta LOCATION " + literal(folder(c)));
+            LOG.info("Registered external table {} at {}", qualifiedName(c), folder(c));
+          }
+        }
+      }
+      return;
+    }
     for (TableContract c : contracts) {
       if (exists(c)) {
         register(c);
@@ -73,7 +143,7 @@ public final class Warehouse {
     }
   }
 
-  /** Points the table's name at its location, replacing a registration that points elsewhere. */
+  /** Points the table's name at its folder (path mode), replacing a registration that points elsewhere. */
   private void register(TableContract contract) {
     String name = qualifiedName(contract);
     if (spark.catalog().tableExists(name)) {
@@ -84,41 +154,60 @@ public final class Warehouse {
         registered = null; // the name points at a folder that is gone: register it afresh
       }
       if (registered != null
-          && new Path(registered).toUri().getPath().equals(new Path(location(contract)).toUri().getPath())) {
+          && new Path(registered).toUri().getPath().equals(new Path(folder(contract)).toUri().getPath())) {
         return;
+      }
+      // Dropping a managed table would delete its data (a catalog-mode warehouse in the same database): refuse.
+      String type = spark.sql("DESCRIBE TABLE EXTENDED " + name).where("col_name = 'Type'").first().getString(1);
+      if (!"EXTERNAL".equalsIgnoreCase(type.trim())) {
+        throw new IllegalStateException(
+            "Table " + name + " is a " + type.trim() + " table (written in catalog mode?), so path mode will not"
+                + " re-point its name at " + folder(contract) + ". Use another warehouse.database for one of the two"
+                + " warehouses, or drop the table if it is no longer needed.");
       }
       // An external table: dropping the name leaves the data where it is.
       spark.sql("DROP TABLE " + name);
     }
-    spark.catalog().createTable(name, location(contract), "delta");
+    spark.catalog().createTable(name, folder(contract), "delta");
   }
 
-  /** The SQL identifier of the table's path, for statements that must address this exact table. */
-  private String pathIdentifier(TableContract contract) {
-    return "delta.`" + location(contract).replace("`", "``") + "`";
+  /** The SQL identifier of the exact table: its path in path mode, its qualified name in catalog mode. */
+  private String identifier(TableContract contract) {
+    return catalogMode() ? qualifiedName(contract) : "delta.`" + folder(contract).replace("`", "``") + "`";
+  }
+
+  /** A SQL string literal. */
+  private static String literal(String value) {
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
   }
 
   /** Creates the table from its contract when it does not exist, with its constraints, and registers its name. */
   public void ensure(TableContract contract) {
-    spark.sql("CREATE DATABASE IF NOT EXISTS " + settings.database());
-    String location = location(contract);
-    if (!exists(contract)) {
-      DeltaTableBuilder builder =
-          DeltaTable.createIfNotExists(spark)
-              .location(location)
-              .comment(contract.grain())
-              .addColumns(contract.schema())
-              .property(CONTRACT_VERSION, String.valueOf(contract.version()))
-              .property("delta.dataSkippingNumIndexedCols", "8");
-      if (!contract.partitionColumns().isEmpty()) {
-        builder = builder.partitionedBy(contract.partitionColumns().toArray(String[]::new));
+    spark.sql("CREATE DATABASE IF NOT EXISTS " + qualifiedDatabase());
+    if (catalogMode()) {
+      if (!exists(contract)) {
+        create(contract);
       }
-      builder.execute();
-      LOG.info("Created table {} at {}", contract.name(), location);
+    } else {
+      if (!exists(contract)) {
+        String location = folder(contract);
+        DeltaTableBuilder builder =
+            DeltaTable.createIfNotExists(spark)
+                .location(location)
+                .comment(contract.grain())
+                .addColumns(contract.schema())
+                .property(CONTRACT_VERSION, String.valueOf(contract.version()))
+                .property("delta.dataSkippingNumIndexedCols", "8");
+        if (!contract.partitionColumns().isEmpty()) {
+          builder = builder.partitionedBy(contract.partitionColumns().toArray(String[]::new));
+        }
+        builder.execute();
+        LOG.info("Created table {} at {}", contract.name(), location);
+      }
+      register(contract);
     }
-    register(contract);
     Set<String> present =
-        Arrays.stream(spark.sql("SHOW TBLPROPERTIES " + pathIdentifier(contract)).collectAsList().toArray(Row[]::new))
+        Arrays.stream(spark.sql("SHOW TBLPROPERTIES " + identifier(contract)).collectAsList().toArray(Row[]::new))
             .map(r -> r.getString(0))
             .filter(k -> k.startsWith("delta.constraints."))
             .map(k -> k.substring("delta.constraints.".length()))
@@ -127,7 +216,7 @@ public final class Warehouse {
       if (!present.contains(check.getKey().toLowerCase(java.util.Locale.ROOT))) {
         spark.sql(
             "ALTER TABLE "
-                + pathIdentifier(contract)
+                + identifier(contract)
                 + " ADD CONSTRAINT "
                 + check.getKey()
                 + " CHECK ("
@@ -137,17 +226,56 @@ public final class Warehouse {
     }
   }
 
+  /**
+   * Creates a catalog-mode table by name from its contract: columns with comments and nullability, partitioning, the
+   * grain as table comment and the table properties; external at {@code <location-prefix>/<name>} or managed. (Delta's
+   * table builder takes two-part names only, hence DDL: Unity Catalog names have three.)
+   */
+  private void create(TableContract contract) {
+    StringBuilder ddl = new StringBuilder("CREATE TABLE IF NOT EXISTS ")
+        .append(qualifiedName(contract))
+        .append(" (")
+        .append(contract.schema().toDDL())
+        .append(") USING delta");
+    if (!contract.partitionColumns().isEmpty()) {
+      ddl.append(" PARTITIONED BY (").append(String.join(", ", contract.partitionColumns())).append(")");
+    }
+    ddl.append(" COMMENT ").append(literal(contract.grain()));
+    ddl.append(" TBLPROPERTIES (").append(literal(CONTRACT_VERSION)).append(" = ")
+        .append(literal(String.valueOf(contract.version()))).append(", 'delta.dataSkippingNumIndexedCols' = '8')");
+    if (settings.external()) {
+      ddl.append(" LOCATION ").append(literal(folder(contract)));
+    }
+    try {
+      spark.sql(ddl.toString());
+    } catch (Exception e) { // Spark's AnalysisException is checked in Java terms, though Scala does not declare it
+      if (!settings.external() && String.valueOf(e.getMessage()).contains("NON_EMPTY_LOCATION")) {
+        throw new IllegalStateException(
+            "Table " + qualifiedName(contract) + " is not in catalog " + settings.catalog() + ", but its managed"
+                + " location is not empty: the catalog forgot the table (Spark's in-memory catalog forgets every table"
+                + " when the process ends). Use a persistent catalog (Unity Catalog, Glue, a Hive metastore), set"
+                + " warehouse.location-prefix for external tables that are registered again at start, or use"
+                + " warehouse.mode = path locally.",
+            e);
+      }
+      throw e;
+    }
+    LOG.info("Created table {} ({})", qualifiedName(contract), settings.external() ? folder(contract) : "managed");
+  }
+
   /** Reads the current version of a table. */
   public Dataset<Row> read(TableContract contract) {
     if (!exists(contract)) {
       throw new IllegalStateException(
           "Table "
               + contract.name()
-              + " does not exist at "
-              + location(contract)
+              + " does not exist "
+              + (catalogMode() ? "in the catalog as " + qualifiedName(contract) : "at " + folder(contract))
               + ". Run the job that writes it first (see `leancx --help`).");
     }
-    return spark.read().format("delta").load(location(contract));
+    return catalogMode()
+        ? spark.read().table(qualifiedName(contract))
+        : spark.read().format("delta").load(folder(contract));
   }
 
   /** The latest Delta version of a table, or -1 when it does not exist. */
@@ -155,7 +283,7 @@ public final class Warehouse {
     if (!exists(contract)) {
       return -1;
     }
-    return DeltaTable.forPath(spark, location(contract)).history(1).select("version").first().getLong(0);
+    return deltaTable(contract).history(1).select("version").first().getLong(0);
   }
 
   /**
@@ -201,24 +329,42 @@ public final class Warehouse {
    */
   public void replaceWhere(TableContract contract, Dataset<Row> data, String condition, String runId) {
     ensure(contract);
-    commit(contract, () -> conform(contract, data)
-        .write()
-        .format("delta")
-        .mode("overwrite")
-        .option("replaceWhere", condition)
-        .option("userMetadata", runId)
-        .save(location(contract)));
+    commit(contract, () -> {
+      DataFrameWriter<Row> writer = conform(contract, data)
+          .write()
+          .format("delta")
+          .mode("overwrite")
+          .option("replaceWhere", condition)
+          .option("userMetadata", runId);
+      // By name, Delta keeps the table's metadata and honours replaceWhere with any predicate, as by path.
+      if (catalogMode()) {
+        writer.saveAsTable(qualifiedName(contract));
+      } else {
+        writer.save(folder(contract));
+      }
+    });
   }
 
   /** Replaces the whole table content with {@code data} in one atomic commit: for tables recomputed in full. */
   public void replaceAll(TableContract contract, Dataset<Row> data, String runId) {
     ensure(contract);
-    commit(contract, () -> conform(contract, data)
-        .write()
-        .format("delta")
-        .mode("overwrite")
-        .option("userMetadata", runId)
-        .save(location(contract)));
+    commit(contract, () -> {
+      if (catalogMode()) {
+        // Not saveAsTable: its overwrite is a CREATE OR REPLACE TABLE; this is a plain overwrite of the data.
+        try {
+          conform(contract, data).writeTo(qualifiedName(contract)).option("userMetadata", runId).overwrite(lit(true));
+        } catch (NoSuchTableException e) {
+          throw new IllegalStateException("Table " + qualifiedName(contract) + " vanished while being written.", e);
+        }
+      } else {
+        conform(contract, data)
+            .write()
+            .format("delta")
+            .mode("overwrite")
+            .option("userMetadata", runId)
+            .save(folder(contract));
+      }
+    });
   }
 
   /**
@@ -235,7 +381,7 @@ public final class Warehouse {
     String previous = spark.conf().getOption(USER_METADATA).getOrElse(() -> null);
     spark.conf().set(USER_METADATA, runId);
     try {
-      commit(contract, () -> DeltaTable.forPath(spark, location(contract))
+      commit(contract, () -> deltaTable(contract)
           .as("t")
           .merge(conform(contract, data).as("s"), on)
           .whenMatched()
@@ -292,15 +438,18 @@ public final class Warehouse {
     return null;
   }
 
-  /** Deletes the folder of a table: for tests and for {@code --reset}. */
+  /** Drops a table and deletes its files (a managed table's with it): for tests and for {@code --reset}. */
   public void drop(TableContract contract) {
     try {
       spark.sql("DROP TABLE IF EXISTS " + qualifiedName(contract));
-      Path p = new Path(location(contract));
+      if (!settings.external()) {
+        return;
+      }
+      Path p = new Path(folder(contract));
       FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
       fs.delete(p, true);
     } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("Could not delete " + location(contract), e);
+      throw new java.io.UncheckedIOException("Could not delete " + folder(contract), e);
     }
   }
 }

@@ -16,7 +16,6 @@ import static org.leancx.demand.Recontacts.IS_RECONTACT;
 import static org.leancx.demand.Recontacts.IS_TRANSFER;
 import static org.leancx.demand.Recontacts.STARTED_AT;
 
-import io.delta.tables.DeltaTable;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -324,7 +323,7 @@ public final class FailureDemand {
     String previous = spark.conf().getOption(USER_METADATA).getOrElse(() -> null);
     spark.conf().set(USER_METADATA, runId);
     try {
-      DeltaTable.forPath(spark, warehouse.location(DemandTables.CONTACT_DEMAND))
+      warehouse.deltaTable(DemandTables.CONTACT_DEMAND)
           .as("t")
           .merge(
               broadcast(warehouse.read(DemandTables.EXCLUDED_CUSTOMERS).select(CUSTOMER_KEY)).as("s"),

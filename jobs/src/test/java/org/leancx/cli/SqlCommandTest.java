@@ -57,6 +57,13 @@ class SqlCommandTest extends SparkTestBase {
     assertThat(bad.code()).isEqualTo(1);
     assertThat(bad.err()).contains("Statement 2/2", "SELEC 2", "does not parse", "PARSE_SYNTAX_ERROR");
 
+    Path badFile = dir.resolve("bad.sql");
+    Files.writeString(badFile, "SELECT 1;\n\n-- the second statement\nSELECT job\n  FROM leancx.pipeline_runs WHERE job = = 'x'\n");
+    Outcome badInFile = leancx("sql", "--set", set, "-f", badFile.toString());
+    assertThat(badInFile.code()).isEqualTo(1);
+    assertThat(badInFile.err())
+        .contains("Statement 2/2 of " + badFile, "(line 3: ", "does not parse at line 5, position", "PARSE_SYNTAX_ERROR");
+
     Outcome missing = leancx("sql", "--set", set, "SELECT * FROM leancx.no_such_table");
     assertThat(missing.code()).isEqualTo(1);
     assertThat(missing.err()).contains("Statement 1/1", "position 14", "no_such_table");

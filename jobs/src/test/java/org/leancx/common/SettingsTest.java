@@ -24,6 +24,11 @@ class SettingsTest {
     assertThat(c.getBoolean("spark.ui-enabled")).isFalse();
     assertThat(c.getString("warehouse.path")).isEqualTo("warehouse");
     assertThat(c.getString("warehouse.database")).isEqualTo("leancx");
+    assertThat(c.getString("warehouse.mode")).isEqualTo("path");
+    assertThat(c.getString("warehouse.catalog")).isEqualTo("spark_catalog");
+    assertThat(c.getString("warehouse.location-prefix")).isEmpty();
+    assertThat(WarehouseSettings.from(s))
+        .isEqualTo(new WarehouseSettings(HOME.resolve("warehouse").toString(), "leancx"));
     assertThat(c.getString("privacy.key-env")).isEqualTo("LEANCX_PSEUDONYM_KEY");
     assertThat(c.getDouble("ingest.max-reject-rate")).isEqualTo(0.05);
     assertThat(c.getDuration("ingest.future-tolerance").toDays()).isEqualTo(2);
@@ -109,6 +114,42 @@ class SettingsTest {
     assertThatThrownBy(
             () -> WarehouseSettings.from(Settings.load(HOME, null, List.of("warehouse.database=Bad-Name"))))
         .hasMessageContaining("warehouse.database is 'Bad-Name'");
+  }
+
+  @Test
+  void warehouseModeIsValidatedAndCatalogKeysBelongToCatalogMode() {
+    assertThatThrownBy(() -> WarehouseSettings.from(Settings.load(HOME, null, List.of("warehouse.mode=metastore"))))
+        .hasMessageContaining("warehouse.mode is 'metastore'")
+        .hasMessageContaining("path")
+        .hasMessageContaining("catalog");
+    assertThatThrownBy(() -> WarehouseSettings.from(Settings.load(HOME, null, List.of("warehouse.catalog=main"))))
+        .hasMessageContaining("warehouse.catalog is 'main' but warehouse.mode is path");
+    assertThatThrownBy(
+            () -> WarehouseSettings.from(Settings.load(HOME, null, List.of("warehouse.location-prefix=/tmp/t"))))
+        .hasMessageContaining("warehouse.location-prefix is '/tmp/t' but warehouse.mode is path");
+    assertThatThrownBy(() -> WarehouseSettings.from(
+            Settings.load(HOME, null, List.of("warehouse.mode=catalog", "warehouse.catalog=main;drop"))))
+        .hasMessageContaining("warehouse.catalog is 'main;drop'");
+    assertThatThrownBy(() -> Settings.load(HOME, null, List.of("warehouse.location-prefx=/tmp/t")))
+        .hasMessageContaining("did you mean warehouse.location-prefix?");
+
+    WarehouseSettings managed = WarehouseSettings.from(
+        Settings.load(HOME, null, List.of("warehouse.mode=CATALOG", "warehouse.catalog=main")));
+    assertThat(managed.mode()).isEqualTo(WarehouseSettings.Mode.CATALOG);
+    assertThat(managed.catalog()).isEqualTo("main");
+    assertThat(managed.external()).isFalse();
+    WarehouseSettings external = WarehouseSettings.from(
+        Settings.load(HOME, null, List.of("warehouse.mode=catalog", "warehouse.location-prefix=tables/")));
+    assertThat(external.locationPrefix()).isEqualTo(HOME.resolve("tables").toString());
+    assertThat(external.external()).isTrue();
+  }
+
+  @Test
+  void theClusterExampleIsValidAndUsesCatalogMode() {
+    Settings s = Settings.load(HOME, HOME.resolve("conf/cluster.conf"), List.of());
+    WarehouseSettings w = WarehouseSettings.from(s);
+    assertThat(w.mode()).isEqualTo(WarehouseSettings.Mode.CATALOG);
+    assertThat(w.catalog() + "." + w.database()).isEqualTo("main.leancx");
   }
 
   @Test

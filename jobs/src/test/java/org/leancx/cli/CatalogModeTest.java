@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.leancx.common.RunLog;
 import org.leancx.common.SparkTestBase;
@@ -32,6 +33,7 @@ import org.leancx.common.WarehouseSettings;
  * <p>Catalog mode uses the default database, leancx, so that the notebooks' names resolve unchanged: the fixture's
  * path-mode names (external tables, data untouched) are dropped first and registered again at the end.
  */
+@Tag("e2e")
 class CatalogModeTest extends SparkTestBase {
   static final Path CATALOG_DIR = HOME.resolve("jobs/target/test-warehouse/_catalog");
 

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.leancx.common.Settings;
 import org.leancx.common.SparkTestBase;
@@ -21,6 +22,7 @@ import org.leancx.ingest.IngestJob;
  * the top 5, reported as the set and never as one of its parts, and no decoy (a condition that merely travels with
  * a planted one) is in the top 5.
  */
+@Tag("e2e")
 class RootConditionsGeneratorTest extends SparkTestBase {
   @Test
   void plantedSetsRankInTheTopFiveAsSetsAndDecoysDoNot() {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.leancx.common.Settings;
 import org.leancx.common.SparkTestBase;
@@ -18,6 +19,7 @@ import org.leancx.ingest.IngestJob;
  * generator's, every planted recontact is found (recall 1.0) and nothing else is (precision 1.0), through the real
  * generate and ingest path.
  */
+@Tag("e2e")
 class GeneratorTruthTest extends SparkTestBase {
   @Test
   void recontactPrecisionAndRecallAreOneAgainstThePlantedTruth() {

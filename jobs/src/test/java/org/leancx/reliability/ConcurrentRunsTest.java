@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.leancx.common.RunLog;
 import org.leancx.common.Settings;
@@ -25,6 +26,7 @@ import org.leancx.ingest.IngestJob;
  * Two runs of one job on one warehouse at once: each either succeeds (a conflicting commit is retried) or fails with
  * a message naming the table and saying to rerun; the tables end equal to one clean run, with no duplicated rows.
  */
+@Tag("e2e")
 class ConcurrentRunsTest extends SparkTestBase {
   private static final Path DIR = HOME.resolve("jobs/target/concurrent-runs");
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.commons.io.FileUtils;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.leancx.cli.Contracts;
 import org.leancx.cli.DemoFixture;
@@ -25,6 +26,7 @@ import org.leancx.common.WarehouseSettings;
  * back at its last committed version with no partial rows, its history stays readable, and a rerun completes and
  * equals the clean run.
  */
+@Tag("e2e")
 class CrashMidWriteTest extends SparkTestBase {
   private static final Path DIR = HOME.resolve("jobs/target/test-warehouse/crash-mid-write");
 

@@ -1,0 +1,486 @@
+package org.leancx.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The benchmark harness of issue 10: generates and ingests N contacts, times each job end to end and the recontact
+ * step alone in fresh child JVMs (wall time, peak RSS, shuffle bytes), runs the DuckDB peer on the same Parquet
+ * files, checks that both find the same recontacts, prints a table and records it in docs/BENCHMARKS.md.
+ */
+@Command(
+    name = "bench/run",
+    mixinStandardHelpOptions = true,
+    description = "Benchmark leancx against DuckDB on synthetic data. See docs/BENCHMARKS.md.")
+public final class Benchmark implements Callable<Integer> {
+  static final String BEGIN = "<!-- bench-results:begin (bench/run inserts new runs below, newest first) -->";
+  static final String END = "<!-- bench-results:end -->";
+  static final List<String> PIPELINE_JOBS = List.of("failure-demand", "root-conditions", "journeys");
+
+  @Option(
+      names = "--contacts",
+      split = ",",
+      paramLabel = "N",
+      description = "Target contact counts, comma separated (default 1000000). Customers = N / contacts-per-customer.")
+  List<Long> contacts = List.of(1_000_000L);
+
+  @Option(names = "--contacts-per-customer", description = "Generator's contacts per customer (default 2.65).")
+  double contactsPerCustomer = 2.65;
+
+  @Option(names = "--runs", description = "Timed runs of each measurement; the median is reported (default 3).")
+  int runs = 3;
+
+  @Option(
+      names = "--jobs",
+      split = ",",
+      description = "Jobs timed end to end, in this order (default failure-demand,root-conditions,journeys; none: -).")
+  List<String> jobs = PIPELINE_JOBS;
+
+  @Option(names = "--master", description = "Spark master of every child (default local[2]).")
+  String master = "local[2]";
+
+  @Option(names = "--compare-local1", description = "Also time the recontact step with local[1].")
+  boolean compareLocal1;
+
+  @Option(names = "--heap", description = "-Xmx of each child JVM (default 6g, as ./leancx).")
+  String heap = "6g";
+
+  @Option(names = "--work", description = "Work folder for data, warehouses and logs (default bench/target/work).")
+  Path work;
+
+  @Option(names = "--reuse-data", description = "Keep generated and ingested data of the same size from a previous run.")
+  boolean reuseData;
+
+  @Option(names = "--report", description = "Markdown file to record the run in (default docs/BENCHMARKS.md).")
+  Path report;
+
+  @Option(names = "--no-report", description = "Print the table only.")
+  boolean noReport;
+
+  private final Path home =
+      Path.of(System.getProperty("leancx.home", System.getProperty("user.dir"))).toAbsolutePath().normalize();
+  private final List<String> arguments = new ArrayList<>();
+
+  /** One timed run. */
+  record Sample(double wallSeconds, long peakRssBytes, double innerSeconds, long shuffleWriteBytes, long recontacts) {}
+
+  /** The runs of one measurement. */
+  record Measurement(long contacts, String what, String master, List<Sample> samples) {
+    double wall() {
+      return median(samples.stream().map(Sample::wallSeconds).toList());
+    }
+
+    double inner() {
+      List<Double> v = samples.stream().map(Sample::innerSeconds).filter(d -> !Double.isNaN(d)).toList();
+      return v.isEmpty() ? Double.NaN : median(v);
+    }
+
+    long peakRss() {
+      return samples.stream().mapToLong(Sample::peakRssBytes).max().orElse(-1);
+    }
+
+    long shuffleWriteBytes() {
+      return samples.stream().mapToLong(Sample::shuffleWriteBytes).max().orElse(-1);
+    }
+
+    long recontacts() {
+      return samples.get(0).recontacts();
+    }
+  }
+
+  public static void main(String[] args) {
+    Benchmark b = new Benchmark();
+    b.arguments.addAll(List.of(args));
+    System.exit(new CommandLine(b).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if (runs < 1) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "--runs is " + runs + ": give 1 or more.");
+    }
+    if (jobs.size() == 1 && jobs.get(0).equals("-")) {
+      jobs = List.of();
+    }
+    for (String j : jobs) {
+      if (!PIPELINE_JOBS.contains(j)) {
+        throw new CommandLine.ParameterException(
+            new CommandLine(this), "--jobs has '" + j + "': choose among " + PIPELINE_JOBS + " (or - for none).");
+      }
+    }
+    Path workDir = work != null ? work.toAbsolutePath() : home.resolve("bench/target/work");
+    String loadBefore = uptime();
+    String started = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_LOCAL_DATE_TIME).substring(0, 16);
+    List<Measurement> all = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
+    for (long n : contacts) {
+      measureSize(n, workDir.resolve(String.valueOf(n)), all, problems);
+    }
+    String loadAfter = uptime();
+    String table = table(all);
+    System.out.println(table);
+    String section = section(started, loadBefore, loadAfter, all, problems, table);
+    System.out.println(section);
+    if (!noReport) {
+      Path file = report != null ? report : home.resolve("docs/BENCHMARKS.md");
+      record(file, section);
+      System.out.println("Recorded in " + file);
+    }
+    if (!problems.isEmpty()) {
+      System.err.println("bench: " + String.join("; ", problems));
+      return 1;
+    }
+    return 0;
+  }
+
+  private void measureSize(long target, Path dir, List<Measurement> all, List<String> problems) throws IOException {
+    long customers = Math.max(100, Math.round(target / contactsPerCustomer));
+    Path warehouse = dir.resolve("warehouse");
+    Path marker = dir.resolve("customers");
+    long contactRows;
+    if (reuseData && Files.exists(marker) && Files.readString(marker).trim().startsWith(customers + " ")) {
+      contactRows = Long.parseLong(Files.readString(marker).trim().split(" ")[1]);
+      System.out.printf("bench: reusing %,d contacts in %s%n", contactRows, dir);
+    } else {
+      deleteRecursively(dir);
+      Path raw = dir.resolve("raw");
+      Path sources = dir.resolve("sources");
+      Files.createDirectories(sources);
+      for (String s : List.of("synthetic_contacts", "synthetic_case_events")) {
+        // The generator writes Parquet here; the shipped mappings read its CSV.
+        String conf = Files.readString(home.resolve("conf/sources/" + s + ".conf"));
+        Files.writeString(sources.resolve(s + ".conf"), conf.replaceFirst("(?m)^format = csv$", "format = parquet"));
+      }
+      List<String> common =
+          List.of("--set", "warehouse.path=" + warehouse, "--set", "spark.master=" + master,
+              "--set", "ingest.sources-dir=" + sources);
+      System.out.printf("bench: generating %,d customers (~%,d contacts)%n", customers, target);
+      ChildRun g =
+          child(dir, "generate", "org.leancx.cli.Main", cli("generate", common, "--set",
+              "generate.customers=" + customers, "--set", "generate.format=parquet", "--set", "generate.output=" + raw));
+      System.out.println("bench: ingesting");
+      ChildRun ic =
+          child(dir, "ingest-contacts", "org.leancx.cli.Main",
+              cli("ingest", common, "--source", "synthetic_contacts", "--path", raw.resolve("contacts").toString()));
+      ChildRun ie =
+          child(dir, "ingest-case-events", "org.leancx.cli.Main",
+              cli("ingest", common, "--source", "synthetic_case_events", "--path",
+                  raw.resolve("case_events").toString()));
+      contactRows = parseLong(ic.stdout(), "([\\d,]+) accepted");
+      all.add(single(contactRows, "generate (raw Parquet)", g, dir, "generate"));
+      all.add(single(contactRows, "ingest contacts", ic, dir, "ingest-contacts"));
+      all.add(single(contactRows, "ingest case events", ie, dir, "ingest-case-events"));
+      Files.writeString(marker, customers + " " + contactRows + "\n");
+    }
+    Path fileList = dir.resolve("contacts_files.txt");
+    child(dir, "contact-files", ContactFiles.class.getName(),
+        List.of(warehouse.resolve("contacts").toString(), fileList.toString()));
+
+    for (String job : jobs) {
+      List<Sample> samples = new ArrayList<>();
+      for (int r = 1; r <= runs; r++) {
+        System.out.printf("bench: %s run %d of %d (%,d contacts)%n", job, r, runs, contactRows);
+        String name = job + "-" + r;
+        ChildRun c =
+            child(dir, name, "org.leancx.cli.Main",
+                cli(job, List.of("--set", "warehouse.path=" + warehouse, "--set", "spark.master=" + master)));
+        long recontacts = job.equals("failure-demand") ? parseLong(c.stdout(), "; (\\d+) recontacts") : -1;
+        samples.add(new Sample(c.wallSeconds(), c.peakRssBytes(), Double.NaN, shuffleBytes(dir, name), recontacts));
+      }
+      all.add(new Measurement(contactRows, job, master, samples));
+    }
+
+    List<String> masters = new ArrayList<>(List.of(master));
+    if (compareLocal1 && !master.equals("local[1]")) {
+      masters.add("local[1]");
+    }
+    for (String m : masters) {
+      List<Sample> samples = new ArrayList<>();
+      for (int r = 1; r <= runs; r++) {
+        System.out.printf("bench: recontact step (%s) run %d of %d%n", m, r, runs);
+        Path out = dir.resolve("step-warehouse");
+        deleteRecursively(out);
+        String name = "recontact-step-" + m.replaceAll("[^a-z0-9]", "") + "-" + r;
+        ChildRun c =
+            child(dir, name, RecontactStep.class.getName(),
+                List.of(warehouse.toString(), out.toString(), "--set", "spark.master=" + m));
+        samples.add(
+            new Sample(c.wallSeconds(), c.peakRssBytes(), Double.parseDouble(c.results().get("seconds")),
+                shuffleBytes(dir, name), Long.parseLong(c.results().get("recontacts"))));
+      }
+      all.add(new Measurement(contactRows, "recontact step (Delta in, Delta out)", m, samples));
+    }
+
+    int threads = threads(master);
+    List<Sample> duck = new ArrayList<>();
+    for (int r = 1; r <= runs; r++) {
+      System.out.printf("bench: DuckDB peer (threads=%d) run %d of %d%n", threads, r, runs);
+      ChildRun c =
+          child(dir, "duckdb-" + r, DuckDbPeer.class.getName(),
+              List.of(fileList.toString(), dir.resolve("duckdb-recontacts.parquet").toString(),
+                  String.valueOf(threads)));
+      duck.add(new Sample(c.wallSeconds(), c.peakRssBytes(), Double.parseDouble(c.results().get("seconds")), -1,
+          Long.parseLong(c.results().get("recontacts"))));
+    }
+    all.add(new Measurement(contactRows, "DuckDB peer (Parquet in, Parquet out)", "threads=" + threads, duck));
+
+    // Every run of every engine must find the same recontacts.
+    Map<String, Long> found = new LinkedHashMap<>();
+    for (Measurement m : all) {
+      if (m.contacts() == contactRows) {
+        for (int i = 0; i < m.samples().size(); i++) {
+          if (m.samples().get(i).recontacts() >= 0) {
+            found.put(m.what() + " " + m.master() + " run " + (i + 1), m.samples().get(i).recontacts());
+          }
+        }
+      }
+    }
+    if (found.values().stream().distinct().count() != 1) {
+      problems.add("recontact counts differ at " + contactRows + " contacts: " + found);
+    }
+  }
+
+  private Measurement single(long contacts, String what, ChildRun c, Path dir, String name) {
+    return new Measurement(
+        contacts, what, master, List.of(new Sample(c.wallSeconds(), c.peakRssBytes(), Double.NaN,
+            shuffleBytes(dir, name), -1)));
+  }
+
+  private static List<String> cli(String command, List<String> common, String... more) {
+    List<String> args = new ArrayList<>(List.of(command));
+    args.addAll(common);
+    args.addAll(List.of(more));
+    return args;
+  }
+
+  /** Runs one child JVM with the launcher's flags, the shuffle listener and this process's class path. */
+  private ChildRun child(Path dir, String name, String mainClass, List<String> args) {
+    Path metrics = dir.resolve("metrics").resolve(name + ".properties");
+    try {
+      Files.createDirectories(metrics.getParent());
+      Files.deleteIfExists(metrics);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx" + heap);
+    for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (a.startsWith("--add-opens") || a.startsWith("--add-modules") || a.startsWith("-XX:+IgnoreUnrecognized")
+          || a.startsWith("-Djdk.reflect") || a.startsWith("-Dio.netty")) {
+        command.add(a);
+      }
+    }
+    command.add("-Dleancx.home=" + home);
+    command.add("-Dspark.extraListeners=" + ShuffleMetricsListener.class.getName());
+    command.add("-D" + ShuffleMetricsListener.METRICS_FILE + "=" + metrics);
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(mainClass);
+    command.addAll(args);
+    return ChildRun.run(command, Map.of("SPARK_LOCAL_IP", "127.0.0.1"), dir.resolve("logs").resolve(name + ".log"));
+  }
+
+  private static long shuffleBytes(Path dir, String name) {
+    Path f = dir.resolve("metrics").resolve(name + ".properties");
+    try {
+      if (!Files.exists(f)) {
+        return -1;
+      }
+      for (String line : Files.readAllLines(f)) {
+        if (line.startsWith("shuffle_write_bytes=")) {
+          return Long.parseLong(line.substring("shuffle_write_bytes=".length()));
+        }
+      }
+      return -1;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static long parseLong(String text, String regex) {
+    Matcher m = Pattern.compile(regex).matcher(text);
+    if (!m.find()) {
+      throw new IllegalStateException("Expected /" + regex + "/ in the child's output, got:\n" + text);
+    }
+    return Long.parseLong(m.group(1).replace(",", ""));
+  }
+
+  static int threads(String master) {
+    Matcher m = Pattern.compile("local\\[(\\d+)]").matcher(master);
+    return m.matches() ? Integer.parseInt(m.group(1)) : Runtime.getRuntime().availableProcessors();
+  }
+
+  static double median(List<Double> values) {
+    List<Double> v = values.stream().sorted().toList();
+    int n = v.size();
+    return n % 2 == 1 ? v.get(n / 2) : (v.get(n / 2 - 1) + v.get(n / 2)) / 2;
+  }
+
+  static String table(List<Measurement> all) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("| contacts | what | master | runs | wall s (median) | in-process s (median) | contacts/s (wall) |"
+        + " peak RSS MiB (max) | shuffle write MiB | shuffle B/contact | recontacts |\n");
+    sb.append("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (Measurement m : all) {
+      long sw = m.shuffleWriteBytes();
+      sb.append(String.format(Locale.ROOT, "| %,d | %s | %s | %d | %.1f | %s | %,.0f | %s | %s | %s | %s |%n",
+          m.contacts(), m.what(), m.master(), m.samples().size(), m.wall(),
+          Double.isNaN(m.inner()) ? "" : String.format(Locale.ROOT, "%.1f", m.inner()),
+          m.contacts() / m.wall(),
+          m.peakRss() < 0 ? "?" : String.format(Locale.ROOT, "%,d", m.peakRss() >> 20),
+          sw < 0 ? "" : String.format(Locale.ROOT, "%.1f", sw / 1048576.0),
+          sw < 0 ? "" : String.format(Locale.ROOT, "%.0f", (double) sw / m.contacts()),
+          m.recontacts() < 0 ? "" : String.format(Locale.ROOT, "%,d", m.recontacts())));
+    }
+    return sb.toString();
+  }
+
+  private String section(
+      String started, String loadBefore, String loadAfter, List<Measurement> all, List<String> problems,
+      String table) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("### ").append(started).append(" UTC: ")
+        .append(contacts.stream().map(n -> String.format(Locale.ROOT, "~%,d", n)).toList())
+        .append(" contacts, ").append(master).append(", ").append(runs).append(" run(s)\n\n");
+    sb.append("- Command: `bench/run ").append(String.join(" ", arguments)).append("`\n");
+    sb.append("- Commit: ").append(gitCommit()).append("\n");
+    sb.append("- Machine: nproc ").append(Runtime.getRuntime().availableProcessors()).append(", memory ")
+        .append(memTotalGib()).append(" GiB, Java ").append(System.getProperty("java.version"))
+        .append(", child heap -Xmx").append(heap).append("\n");
+    sb.append("- `uptime` before: `").append(loadBefore).append("`; after: `").append(loadAfter).append("`\n\n");
+    sb.append(table).append("\n");
+    for (long n : contacts) {
+      Measurement step = find(all, "recontact step", master);
+      Measurement duck = find(all, "DuckDB peer", null);
+      Measurement one = find(all, "recontact step", "local[1]");
+      if (step == null || duck == null) {
+        continue;
+      }
+      sb.append(String.format(Locale.ROOT,
+          "- %,d contacts: recontacts leancx %,d, DuckDB %,d: %s. Ratio leancx/DuckDB, recontact step: %.1f× in"
+              + " process (%.1f s / %.1f s), %.1f× wall with JVM start (%.1f s / %.1f s).%n",
+          step.contacts(), step.recontacts(), duck.recontacts(),
+          step.recontacts() == duck.recontacts() ? "identical" : "MISMATCH",
+          step.inner() / duck.inner(), step.inner(), duck.inner(), step.wall() / duck.wall(), step.wall(),
+          duck.wall()));
+      if (one != null) {
+        sb.append(String.format(Locale.ROOT,
+            "- local[1] vs %s, recontact step in process: %.1f s vs %.1f s (speed-up %.2f×).%n",
+            master, one.inner(), step.inner(), one.inner() / step.inner()));
+      }
+      sb.append(estimate(all, step));
+      break;
+    }
+    for (String p : problems) {
+      sb.append("- **FAILED: ").append(p).append("**\n");
+    }
+    return sb.toString();
+  }
+
+  /** The 100-node, 10-billion-contact estimate from the measured shuffle bytes and throughput. */
+  private static String estimate(List<Measurement> all, Measurement step) {
+    Measurement job = find(all, "failure-demand", null);
+    Measurement source = job != null && job.shuffleWriteBytes() > 0 ? job : step;
+    double bytesPerContact = (double) source.shuffleWriteBytes() / source.contacts();
+    double contacts = 1e10;
+    int nodes = 100;
+    int coresPerNode = 16;
+    double nicBytesPerSecond = 10e9 / 8 * 0.6; // 10 Gbit/s at 60% of line rate
+    double totalShuffle = contacts * bytesPerContact;
+    double networkSeconds = totalShuffle / nodes / nicBytesPerSecond;
+    double perCore = step.contacts() / step.inner() / threads(step.master());
+    double computeSeconds = contacts / (perCore * nodes * coresPerNode);
+    return String.format(Locale.ROOT,
+        "- **Estimate, not a measurement** (method in \"Scale-out estimate\" below): %s writes %.0f shuffle bytes per"
+            + " contact, so 10 billion contacts shuffle %.1f TB, %.0f GB per node on 100 nodes: %.0f s of network"
+            + " at 10 Gbit/s and 60%% efficiency. At the recontact step's measured %,.0f contacts/s per core"
+            + " (in process, fixed costs included), 100 nodes × 16 cores need %.0f s of compute. Estimate: %.0f to"
+            + " %.0f min for the recontact step on 10 billion contacts, if it scaled linearly (unmeasured).%n",
+        source.what(), bytesPerContact, totalShuffle / 1e12, totalShuffle / nodes / 1e9, networkSeconds, perCore,
+        computeSeconds, Math.max(networkSeconds, computeSeconds) / 60, (networkSeconds + computeSeconds) / 60);
+  }
+
+  private static Measurement find(List<Measurement> all, String prefix, String master) {
+    return all.stream()
+        .filter(m -> m.what().startsWith(prefix) && (master == null || m.master().equals(master)))
+        .max(Comparator.comparingLong(Measurement::contacts))
+        .orElse(null);
+  }
+
+  /** Inserts the section after the begin marker of the results block (creating the file or block if needed). */
+  static void record(Path file, String section) throws IOException {
+    String text = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "# Benchmarks\n\n";
+    if (!text.contains(BEGIN)) {
+      text = text + "\n## Results\n\n" + BEGIN + "\n" + END + "\n";
+    }
+    int at = text.indexOf(BEGIN) + BEGIN.length();
+    text = text.substring(0, at) + "\n\n" + section.strip() + "\n" + text.substring(at);
+    Files.writeString(file, text, StandardCharsets.UTF_8);
+  }
+
+  private String gitCommit() {
+    String head = run("git", "-C", home.toString(), "rev-parse", "--short", "HEAD");
+    String dirty = run("git", "-C", home.toString(), "status", "--porcelain", "--untracked-files=no");
+    return "`" + head + "`" + (dirty.isBlank() ? "" : " (with uncommitted changes)");
+  }
+
+  private static String uptime() {
+    return run("uptime").strip();
+  }
+
+  private static long memTotalGib() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+        if (line.startsWith("MemTotal:")) {
+          return Math.round(Long.parseLong(line.replaceAll("[^0-9]", "")) / 1048576.0);
+        }
+      }
+    } catch (IOException e) {
+      // not Linux: unknown
+    }
+    return -1;
+  }
+
+  private static String run(String... command) {
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      p.waitFor();
+      return out;
+    } catch (IOException e) {
+      return "?";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "?";
+    }
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+}

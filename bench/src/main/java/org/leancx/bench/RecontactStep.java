@@ -1,0 +1,110 @@
+package org.leancx.bench;
+
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.when;
+import static org.leancx.demand.Recontacts.CUSTOMER_KEY;
+import static org.leancx.demand.Recontacts.IS_RECONTACT;
+import static org.leancx.demand.Recontacts.IS_TRANSFER;
+import static org.leancx.demand.Recontacts.STARTED_AT;
+
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.leancx.common.Settings;
+import org.leancx.common.SparkSessions;
+import org.leancx.common.SparkSettings;
+import org.leancx.common.Step;
+import org.leancx.common.Warehouse;
+import org.leancx.common.WarehouseSettings;
+import org.leancx.demand.DemandSettings;
+import org.leancx.demand.DemandTables;
+import org.leancx.demand.Recontacts;
+import org.leancx.demand.Taxonomy;
+import org.leancx.ingest.CanonicalTables;
+
+/**
+ * The recontact step of failure-demand alone, Delta in and Delta out: reads the canonical contacts table, excludes
+ * service accounts, tags every contact with the job's own transforms ({@link Recontacts#withNeed},
+ * {@link Recontacts#tag}) and writes contact_demand to a separate warehouse. Run in a child JVM by the harness.
+ *
+ * <p>Usage: {@code RecontactStep <warehouse> <output warehouse> [--set key=value ...]}. Prints one line
+ * {@code BENCH_RESULT contacts=... recontacts=... transfers=... seconds=...}.
+ */
+public final class RecontactStep {
+  private static final String JOB = "bench recontact step";
+
+  private RecontactStep() {}
+
+  /** The counts of one step. */
+  public record Result(long contacts, long recontacts, long transfers, double seconds) {}
+
+  public static void main(String[] args) {
+    if (args.length < 2) {
+      throw new IllegalArgumentException("Usage: RecontactStep <warehouse> <output warehouse> [--set key=value ...]");
+    }
+    List<String> overrides = new java.util.ArrayList<>(List.of("warehouse.path=" + args[0]));
+    for (int i = 2; i + 1 < args.length; i += 2) {
+      if (!args[i].equals("--set")) {
+        throw new IllegalArgumentException("Unknown argument " + args[i] + ": only --set key=value follows.");
+      }
+      overrides.add(args[i + 1]);
+    }
+    Path home = Path.of(System.getProperty("leancx.home", System.getProperty("user.dir")));
+    Settings settings = Settings.load(home, home.resolve("conf/local.conf"), overrides);
+    WarehouseSettings input = WarehouseSettings.from(settings);
+    SparkSession spark = SparkSessions.open(SparkSettings.from(settings.config()), input.path());
+    Warehouse in = new Warehouse(spark, input);
+    Warehouse out = new Warehouse(spark, new WarehouseSettings(args[1], "leancx_bench"));
+    Result r = run(in, out, DemandSettings.from(settings));
+    System.out.printf(
+        java.util.Locale.ROOT,
+        "BENCH_RESULT contacts=%d recontacts=%d transfers=%d seconds=%.3f%n",
+        r.contacts(), r.recontacts(), r.transfers(), r.seconds());
+    spark.stop();
+  }
+
+  /** Tags the contacts of {@code in} and replaces contact_demand in {@code out}; times from the first read. */
+  public static Result run(Warehouse in, Warehouse out, DemandSettings demand) {
+    SparkSession spark = in.spark();
+    Taxonomy taxonomy = Taxonomy.read(demand.taxonomy());
+    long t0 = System.nanoTime();
+    Dataset<Row> contacts = in.read(CanonicalTables.CONTACTS);
+    Timestamp asOf = Step.run(spark, JOB, "as-of time", () -> contacts.agg(max(STARTED_AT)).first().getTimestamp(0));
+    Dataset<Row> tagged = tagged(spark, contacts, taxonomy, demand, asOf);
+    Step.run(spark, JOB, "tagging", () -> out.replaceAll(DemandTables.CONTACT_DEMAND, tagged, "bench"));
+    Row c =
+        Step.run(
+            spark,
+            JOB,
+            "counts",
+            () ->
+                out.read(DemandTables.CONTACT_DEMAND)
+                    .agg(count(lit(1)), count(when(col(IS_RECONTACT), true)), count(when(col(IS_TRANSFER), true)))
+                    .first());
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    return new Result(c.getLong(0), c.getLong(1), c.getLong(2), seconds);
+  }
+
+  /**
+   * The contact_demand rows of a full failure-demand run: service accounts excluded, need keys joined, every contact
+   * tagged. The job itself writes the service accounts to excluded_customers first; here they stay in the plan.
+   */
+  public static Dataset<Row> tagged(
+      SparkSession spark, Dataset<Row> contacts, Taxonomy taxonomy, DemandSettings demand, Timestamp asOf) {
+    Dataset<Row> excluded = broadcast(Recontacts.serviceAccounts(contacts, demand.recontact()).select(CUSTOMER_KEY));
+    Dataset<Row> withNeed =
+        Recontacts.withNeed(
+            contacts.join(excluded, CUSTOMER_KEY, "left_anti"), taxonomy.toDataFrame(spark), demand.recontact());
+    Dataset<Row> context = spark.createDataFrame(List.of(), DemandTables.CONTACT_DEMAND.schema());
+    Map<String, Double> cost = demand.channelCost();
+    return Recontacts.tag(withNeed, context, demand.recontact(), asOf, cost, demand.defaultChannelCost());
+  }
+}

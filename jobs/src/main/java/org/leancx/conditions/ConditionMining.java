@@ -88,12 +88,10 @@ public final class ConditionMining {
    * failure cost. Lazy: a transform over the touches with items.
    */
   public static Dataset<Row> measure(Dataset<Row> touchesWithItems, Broadcast<Set<String>> candidateKeys, int maxSize) {
-    MapPartitionsFunction<Row, Row> countPartition = rows -> new SubsetCounter(candidateKeys.value(), maxSize).count(rows);
-    return touchesWithItems
-        .select(col(Touches.ITEMS), col(Touches.FAILED), col(Touches.FAILURE_COST))
-        .mapPartitions(countPartition, Encoders.row(MEASURE_SCHEMA))
-        .groupBy(SET_KEY)
-        .agg(sum(SUPPORT).as(SUPPORT), sum(FAILURES).as(FAILURES), sum(COST).as(COST));
+    return countPerKey(touchesWithItems, rows -> {
+      SubsetCounter counter = new SubsetCounter(candidateKeys.value(), maxSize);
+      return counter.count(rows, counter::subsets);
+    });
   }
 
   /**
@@ -105,8 +103,15 @@ public final class ConditionMining {
   public static Dataset<Row> measureOverlaps(
       Dataset<Row> touchesWithItems, Broadcast<Set<String>> candidateKeys, Broadcast<Set<String>> survivorKeys,
       int maxSize) {
-    MapPartitionsFunction<Row, Row> countPartition = rows -> new SubsetCounter(candidateKeys.value(), maxSize)
-        .countOverlaps(rows, survivorKeys.value());
+    return countPerKey(touchesWithItems, rows -> {
+      SubsetCounter counter = new SubsetCounter(candidateKeys.value(), maxSize);
+      Set<String> survivors = survivorKeys.value();
+      return counter.count(rows, items -> counter.overlaps(items, survivors));
+    });
+  }
+
+  /** Counts per set key within each partition (touches, failures, failure cost), then sums the partitions' counts. */
+  private static Dataset<Row> countPerKey(Dataset<Row> touchesWithItems, MapPartitionsFunction<Row, Row> countPartition) {
     return touchesWithItems
         .select(col(Touches.ITEMS), col(Touches.FAILED), col(Touches.FAILURE_COST))
         .mapPartitions(countPartition, Encoders.row(MEASURE_SCHEMA))
@@ -125,29 +130,14 @@ public final class ConditionMining {
       this.maxSize = maxSize;
     }
 
-    Iterator<Row> count(Iterator<Row> rows) {
+    /** Adds every touch of the partition to the totals of the keys {@code keysOf} gives for its items. */
+    Iterator<Row> count(Iterator<Row> rows, java.util.function.Function<String[], ? extends Iterable<String>> keysOf) {
       while (rows.hasNext()) {
         Row r = rows.next();
         List<String> list = r.isNullAt(0) ? List.of() : r.getList(0);
         boolean failed = !r.isNullAt(1) && r.getBoolean(1);
         double cost = r.isNullAt(2) ? 0.0 : r.getDouble(2);
-        for (String key : subsets(list.toArray(String[]::new))) {
-          add(key, failed, cost);
-        }
-      }
-      List<Row> out = new ArrayList<>(totals.size());
-      totals.forEach((k, v) -> out.add(RowFactory.create(k, (long) v[0], (long) v[1], v[2])));
-      return out.iterator();
-    }
-
-    /** Counts the union of every pair of survivors a touch meets, where that union is no candidate. */
-    Iterator<Row> countOverlaps(Iterator<Row> rows, Set<String> survivors) {
-      while (rows.hasNext()) {
-        Row r = rows.next();
-        List<String> list = r.isNullAt(0) ? List.of() : r.getList(0);
-        boolean failed = !r.isNullAt(1) && r.getBoolean(1);
-        double cost = r.isNullAt(2) ? 0.0 : r.getDouble(2);
-        for (String key : overlaps(list.toArray(String[]::new), survivors)) {
+        for (String key : keysOf.apply(list.toArray(String[]::new))) {
           add(key, failed, cost);
         }
       }

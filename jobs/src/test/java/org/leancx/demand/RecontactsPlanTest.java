@@ -11,7 +11,7 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.leancx.common.SparkTestBase;
 
-/** The tagging plan has one shuffle and one sort, however many window functions it uses (nothing is executed). */
+/** The tagging plan has one shuffle and one sort before its single pass per customer and need (nothing is executed). */
 class RecontactsPlanTest extends SparkTestBase {
   @Test
   void taggingIsOneShuffleAndOneSort() {

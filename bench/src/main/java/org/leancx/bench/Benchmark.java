@@ -369,27 +369,55 @@ public final class Benchmark implements Callable<Integer> {
         .append(", child heap -Xmx").append(heap).append("\n");
     sb.append("- `uptime` before: `").append(loadBefore).append("`; after: `").append(loadAfter).append("`\n\n");
     sb.append(table).append("\n");
-    for (long n : contacts) {
-      Measurement step = find(all, "recontact step", master);
-      Measurement duck = find(all, "DuckDB peer", null);
-      Measurement one = find(all, "recontact step", "local[1]");
-      if (step == null || duck == null) {
-        continue;
-      }
-      sb.append(String.format(Locale.ROOT,
-          "- %,d contacts: recontacts leancx %,d, DuckDB %,d: %s. Ratio leancx/DuckDB, recontact step: %.1f× in"
-              + " process (%.1f s / %.1f s), %.1f× wall with JVM start (%.1f s / %.1f s).%n",
-          step.contacts(), step.recontacts(), duck.recontacts(),
-          step.recontacts() == duck.recontacts() ? "identical" : "MISMATCH",
-          step.inner() / duck.inner(), step.inner(), duck.inner(), step.wall() / duck.wall(), step.wall(),
-          duck.wall()));
-      if (one != null) {
+    List<Long> sizes = all.stream().map(Measurement::contacts).distinct().sorted().toList();
+    for (long n : sizes) {
+      List<Measurement> at = all.stream().filter(m -> m.contacts() == n).toList();
+      Measurement step = find(at, "recontact step", master);
+      Measurement duck = find(at, "DuckDB peer", null);
+      Measurement one = find(at, "recontact step", "local[1]");
+      if (step != null && duck != null) {
         sb.append(String.format(Locale.ROOT,
-            "- local[1] vs %s, recontact step in process: %.1f s vs %.1f s (speed-up %.2f×).%n",
-            master, one.inner(), step.inner(), one.inner() / step.inner()));
+            "- %,d contacts: recontacts leancx %,d, DuckDB %,d: %s. Ratio leancx/DuckDB, recontact step: %.1f× in"
+                + " process (%.1f s / %.1f s), %.1f× wall with JVM start (%.1f s / %.1f s).%n",
+            step.contacts(), step.recontacts(), duck.recontacts(),
+            step.recontacts() == duck.recontacts() ? "identical" : "MISMATCH",
+            step.inner() / duck.inner(), step.inner(), duck.inner(), step.wall() / duck.wall(), step.wall(),
+            duck.wall()));
       }
-      sb.append(estimate(all, step));
-      break;
+      if (step != null && one != null) {
+        sb.append(String.format(Locale.ROOT,
+            "- %,d contacts, local[1] vs %s, recontact step in process: %.1f s vs %.1f s (speed-up %.2f×).%n",
+            n, master, one.inner(), step.inner(), one.inner() / step.inner()));
+      }
+      List<Measurement> pipeline =
+          at.stream().filter(m -> m.what().startsWith("ingest ") || PIPELINE_JOBS.contains(m.what())).toList();
+      if (!pipeline.isEmpty()) {
+        double total = pipeline.stream().mapToDouble(Measurement::wall).sum();
+        sb.append(String.format(Locale.ROOT,
+            "- %,d contacts, whole pipeline (%s; one fresh JVM each, medians summed): %.0f s (%.1f min).%n",
+            n, String.join(" + ", pipeline.stream().map(Measurement::what).toList()), total, total / 60));
+      }
+    }
+    for (int i = 1; i < sizes.size(); i++) {
+      long small = sizes.get(i - 1);
+      long large = sizes.get(i);
+      List<String> growth = new ArrayList<>();
+      for (Measurement a : all) {
+        if (a.contacts() != small) {
+          continue;
+        }
+        for (Measurement b : all) {
+          if (b.contacts() == large && b.what().equals(a.what()) && b.master().equals(a.master())) {
+            growth.add(String.format(Locale.ROOT, "%s %s %.1f×", a.what(), a.master(), b.wall() / a.wall()));
+          }
+        }
+      }
+      sb.append(String.format(Locale.ROOT, "- Growth %,d → %,d contacts (%.1f× the rows), wall time: %s.%n",
+          small, large, (double) large / small, String.join("; ", growth)));
+    }
+    Measurement largestStep = find(all, "recontact step", master);
+    if (largestStep != null) {
+      sb.append(estimate(all, largestStep));
     }
     for (String p : problems) {
       sb.append("- **FAILED: ").append(p).append("**\n");

@@ -45,22 +45,42 @@ public final class ConditionMining {
           .add(FAILURES, DataTypes.LongType, false)
           .add(COST, DataTypes.DoubleType, false);
 
+  /** Seed of FPGrowth's sample, so that a rerun on the same data mines the same candidates. */
+  static final long SAMPLE_SEED = 20261127L;
+
   private ConditionMining() {}
+
+  /** FPGrowth's support threshold on a sample of {@code sample} failed touches: lowered by 5 standard errors. */
+  static double sampledSupport(double minSupport, long sample) {
+    return Math.max(minSupport / 2, minSupport - 5 * Math.sqrt(minSupport * (1 - minSupport) / sample));
+  }
 
   /**
    * FPGrowth over the items of the failed touches: the frequent sets of size 1 to {@code maxSize} with support at
    * least {@code minSupport} among them, as sorted item lists. An action: it runs the mining.
    *
+   * <p>With more than {@code sample} failed touches, FPGrowth runs on a seeded random sample of about that many, at
+   * {@link #sampledSupport}: a superset of the sets frequent among all failed touches, except with a probability
+   * below 1e-6 per set at the threshold (sampling for frequent sets, Toivonen 1996). The caller measures every
+   * candidate over all touches and keeps those with at least {@code minSupport} of the failures
+   * ({@link #frequentEnough}), so the result equals an FPGrowth over all failed touches.
+   *
+   * @param failed the number of failed touches (the sample fraction is {@code sample / failed})
    * @throws IllegalStateException when there are more than {@code maxCandidates}, naming the keys to change
    */
   public static List<List<String>> candidates(
-      Dataset<Row> touchesWithItems, double minSupport, int maxSize, int maxCandidates) {
+      Dataset<Row> touchesWithItems, double minSupport, int maxSize, int maxCandidates, long failed, int sample) {
     Dataset<Row> failedItems =
         touchesWithItems.where(col(Touches.FAILED)).select(col(Touches.ITEMS)).where(size(col(Touches.ITEMS)).gt(0));
+    double support = minSupport;
+    if (failed > sample) {
+      failedItems = failedItems.sample(false, (double) sample / failed, SAMPLE_SEED);
+      support = sampledSupport(minSupport, sample);
+    }
     Dataset<Row> frequent =
         new FPGrowth()
             .setItemsCol(Touches.ITEMS)
-            .setMinSupport(minSupport)
+            .setMinSupport(support)
             .fit(failedItems)
             .freqItemsets()
             .where(size(col("items")).leq(maxSize))
@@ -76,6 +96,15 @@ public final class ConditionMining {
       out.add(r.<String>getList(0).stream().sorted().toList());
     }
     return out;
+  }
+
+  /**
+   * The measured sets frequent among all {@code failed} touches (FPGrowth's own rule: at least
+   * ceil(minSupport x failed) failures), and the empty set; drops the extra candidates of a sampled FPGrowth.
+   */
+  public static List<MeasuredSet> frequentEnough(List<MeasuredSet> measured, double minSupport, long failed) {
+    long minCount = (long) Math.ceil(minSupport * failed);
+    return measured.stream().filter(m -> m.conditions().isEmpty() || m.failures() >= minCount).toList();
   }
 
   /** The key of a sorted item list. */

@@ -24,6 +24,8 @@ import org.leancx.common.SettingsException;
  * @param maxSize largest set size k
  * @param liftMargin the relative lift margin of the pruning rules
  * @param maxCandidates the most candidate sets measured
+ * @param miningSample FPGrowth runs on a random sample of this many FAILED touches when there are more (candidates
+ *     only: every candidate is then measured exactly over all touches)
  * @param maxReported the most sets written
  * @param channelCost cost of one contact by channel (lower case), from {@code demand.channel-cost}
  * @param defaultChannelCost cost of a contact on another channel
@@ -42,6 +44,7 @@ public record ConditionSettings(
     int maxSize,
     double liftMargin,
     int maxCandidates,
+    int miningSample,
     int maxReported,
     Map<String, Double> channelCost,
     double defaultChannelCost,
@@ -91,6 +94,10 @@ public record ConditionSettings(
     if (maxCandidates < 1 || maxReported < 1) {
       throw new SettingsException("conditions.max-candidates and conditions.max-reported must be at least 1.");
     }
+    if (miningSample < 1000) {
+      throw new SettingsException("conditions.mining-sample is " + miningSample
+          + ": it must be at least 1000 failed touches, e.g. 100000.");
+    }
     channelCost = Map.copyOf(new TreeMap<>(channelCost));
     if (defaultChannelCost < 0 || handleHourCost < 0 || breachCost < 0
         || channelCost.values().stream().anyMatch(v -> v < 0)) {
@@ -134,6 +141,7 @@ public record ConditionSettings(
         c.getInt("conditions.max-size"),
         c.getDouble("conditions.lift-margin"),
         c.getInt("conditions.max-candidates"),
+        c.getInt("conditions.mining-sample"),
         c.getInt("conditions.max-reported"),
         costs,
         c.getDouble("demand.default-channel-cost"),
@@ -145,7 +153,7 @@ public record ConditionSettings(
   /** The same settings with another outcome (the command's --outcome). */
   public ConditionSettings withOutcome(Outcome other) {
     return new ConditionSettings(other, attributes, derived, hourBins, handleSecondsBins, waitSecondsBins,
-        minSupport, maxSize, liftMargin, maxCandidates, maxReported, channelCost, defaultChannelCost,
+        minSupport, maxSize, liftMargin, maxCandidates, miningSample, maxReported, channelCost, defaultChannelCost,
         handleHourCost, sloThreshold, breachCost);
   }
 }

@@ -112,17 +112,25 @@ public final class RootConditions {
       List<MeasuredSet> none = List.of(new MeasuredSet(List.of(), n, failures, cost));
       return new Mined(RedundancyPruning.prune(none, settings.liftMargin(), settings.maxReported()), n, failures, cost);
     }
+    String mined =
+        failures > settings.miningSample()
+            ? "FPGrowth over a sample of " + settings.miningSample() + " of " + failures + " failed touches"
+            : "FPGrowth over " + failures + " failed touches";
     List<List<String>> candidates =
-        Step.run(spark, JOB, "FPGrowth over " + failures + " failed touches", () -> ConditionMining.candidates(
-            touches, settings.minSupport(), settings.maxSize(), settings.maxCandidates()));
+        Step.run(spark, JOB, mined, () -> ConditionMining.candidates(touches, settings.minSupport(),
+            settings.maxSize(), settings.maxCandidates(), failures, settings.miningSample()));
     Broadcast<java.util.Set<String>> keys =
         JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(ConditionMining.keys(candidates));
     try {
       List<Row> rows =
           Step.run(spark, JOB, "measuring " + candidates.size() + " candidate sets over " + n + " touches",
               () -> ConditionMining.measure(touches, keys, settings.maxSize()).collectAsList());
-      List<MeasuredSet> measured = ConditionMining.toMeasuredSets(rows);
-      List<MeasuredSet> overlaps = overlaps(spark, touches, keys, measured, settings);
+      List<MeasuredSet> all = ConditionMining.toMeasuredSets(rows);
+      List<MeasuredSet> measured = ConditionMining.frequentEnough(all, settings.minSupport(), failures);
+      // A sampled FPGrowth's extra candidates are not reported, but their exact counts still serve as overlaps.
+      List<MeasuredSet> overlaps = new ArrayList<>(overlaps(spark, touches, keys, measured, settings));
+      java.util.Set<MeasuredSet> kept = new java.util.HashSet<>(measured);
+      overlaps.addAll(all.stream().filter(m -> !kept.contains(m)).toList());
       RedundancyPruning.Outcome pruning =
           RedundancyPruning.prune(measured, overlaps, settings.liftMargin(), settings.maxReported());
       LOG.info("{}: {} candidates, {} dropped by subset lift, {} explained by stronger sets, {} products of parts,"

@@ -105,6 +105,36 @@ class RootConditionsTest extends SparkTestBase {
     assertThat(p1.excessCost()).isCloseTo(p1.excessFailures() * 5.0, within(1e-6));
   }
 
+  @Test
+  void samplingTheFailedTouchesForFpGrowthReportsWhatTheFullMiningReports() {
+    String attributes = "conditions.attributes=[channel, need_family, team, product, segment, region, queue, site]";
+    String bands = "conditions.bands.derived=[hour_of_day, weekday, handle_time]";
+    ConditionSettings full = ConditionSettings.from(settings(attributes, bands, "conditions.min-support=0.05"));
+    ConditionSettings sampled =
+        ConditionSettings.from(
+            settings(attributes, bands, "conditions.min-support=0.05", "conditions.mining-sample=1000"));
+    Dataset<Row> touches = Touches.withItems(plantedTouches(20_000), full).cache();
+    RootConditions.Mined all = RootConditions.mine(spark, touches, full);
+    RootConditions.Mined sample = RootConditions.mine(spark, touches, sampled);
+    touches.unpersist();
+    assertThat(all.failures()).as("the sample must be smaller than the failed touches").isGreaterThan(2_000);
+    assertThat(sample.pruning().reported()).isEqualTo(all.pruning().reported());
+    assertThat(sample.pruning().reported()).isNotEmpty();
+  }
+
+  @Test
+  void sampledSupportIsLoweredByFiveStandardErrorsAndExtraCandidatesAreDropped() {
+    assertThat(ConditionMining.sampledSupport(0.02, 100_000)).isCloseTo(0.02 - 5 * Math.sqrt(0.02 * 0.98 / 100_000),
+        within(1e-12));
+    assertThat(ConditionMining.sampledSupport(0.02, 1_000)).isEqualTo(0.01);
+    List<MeasuredSet> measured = List.of(new MeasuredSet(List.of(), 1000, 100, 0), // the empty set always stays
+        new MeasuredSet(List.of("a=1"), 50, 2, 0), // 2 failures < ceil(0.025 x 100) = 3: dropped
+        new MeasuredSet(List.of("b=1"), 50, 3, 0)); // 3 failures: kept
+    assertThat(ConditionMining.frequentEnough(measured, 0.025, 100))
+        .extracting(MeasuredSet::conditions)
+        .containsExactly(List.of(), List.of("b=1"));
+  }
+
   private static final StructType DEMAND =
       new StructType()
           .add("contact_id", DataTypes.StringType).add("customer_key", DataTypes.StringType)

@@ -442,8 +442,8 @@ public final class Benchmark implements Callable<Integer> {
         "- **Estimate, not a measurement** (method in \"Scale-out estimate\" below): %s writes %.0f shuffle bytes per"
             + " contact, so 10 billion contacts shuffle %.1f TB, %.0f GB per node on 100 nodes: %.0f s of network"
             + " at 10 Gbit/s and 60%% efficiency. At the recontact step's measured %,.0f contacts/s per core"
-            + " (in process, fixed costs included), 100 nodes × 16 cores need %.0f s of compute. Estimate: %.0f to"
-            + " %.0f min for the recontact step on 10 billion contacts, if it scaled linearly (unmeasured).%n",
+            + " (in process, fixed costs included), 100 nodes × 16 cores need %.0f s of compute. Estimate: %.1f to"
+            + " %.1f min for the recontact step on 10 billion contacts, if it scaled linearly (unmeasured).%n",
         source.what(), bytesPerContact, totalShuffle / 1e12, totalShuffle / nodes / 1e9, networkSeconds, perCore,
         computeSeconds, Math.max(networkSeconds, computeSeconds) / 60, (networkSeconds + computeSeconds) / 60);
   }

@@ -3,7 +3,9 @@ package org.leancx.conditions;
 import static org.apache.spark.sql.functions.*;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
@@ -119,7 +121,7 @@ public final class RootConditions {
     List<List<String>> candidates =
         Step.run(spark, JOB, mined, () -> ConditionMining.candidates(touches, settings.minSupport(),
             settings.maxSize(), settings.maxCandidates(), failures, settings.miningSample()));
-    Broadcast<java.util.Set<String>> keys =
+    Broadcast<Set<String>> keys =
         JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(ConditionMining.keys(candidates));
     try {
       List<Row> rows =
@@ -129,7 +131,7 @@ public final class RootConditions {
       List<MeasuredSet> measured = ConditionMining.frequentEnough(all, settings.minSupport(), failures);
       // A sampled FPGrowth's extra candidates are not reported, but their exact counts still serve as overlaps.
       List<MeasuredSet> overlaps = new ArrayList<>(overlaps(spark, touches, keys, measured, settings));
-      java.util.Set<MeasuredSet> kept = new java.util.HashSet<>(measured);
+      Set<MeasuredSet> kept = new HashSet<>(measured);
       overlaps.addAll(all.stream().filter(m -> !kept.contains(m)).toList());
       RedundancyPruning.Outcome pruning =
           RedundancyPruning.prune(measured, overlaps, settings.liftMargin(), settings.maxReported());
@@ -144,13 +146,13 @@ public final class RootConditions {
 
   /** The touches shared by the sets that pass rule 1, where their union was not measured (rule 2 compares them). */
   private static List<MeasuredSet> overlaps(
-      SparkSession spark, Dataset<Row> touches, Broadcast<java.util.Set<String>> candidateKeys,
+      SparkSession spark, Dataset<Row> touches, Broadcast<Set<String>> candidateKeys,
       List<MeasuredSet> measured, ConditionSettings settings) {
     List<List<String>> survivors = RedundancyPruning.survivors(measured, settings.liftMargin());
     if (survivors.size() < 2) {
       return List.of();
     }
-    Broadcast<java.util.Set<String>> survivorKeys =
+    Broadcast<Set<String>> survivorKeys =
         JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(ConditionMining.keys(survivors));
     try {
       return ConditionMining.toMeasuredSets(

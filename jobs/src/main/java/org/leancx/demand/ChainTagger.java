@@ -13,7 +13,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
-import java.util.Set;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -49,16 +48,11 @@ final class ChainTagger implements MapPartitionsFunction<Row, Row>, Serializable
   private final int context;
   private final int taxonomyClass;
   private final int taxonomySubtype;
+  // Input positions of the context rows' kept columns (the others are copied by outFromIn).
   private final int isRecontactIn;
   private final int isTransferIn;
-  private final int priorIn;
-  private final int gapIn;
   private final int chainIdIn;
   private final int chainPositionIn;
-  private final int demandClassIn;
-  private final int subtypeIn;
-  private final int decidedByIn;
-  private final int costIn;
   // Output positions of the computed columns.
   private final int isRecontactOut;
   private final int isTransferOut;
@@ -111,14 +105,8 @@ final class ChainTagger implements MapPartitionsFunction<Row, Row>, Serializable
     taxonomySubtype = in.fieldIndex(Recontacts.TAXONOMY_SUBTYPE);
     isRecontactIn = in.fieldIndex(Recontacts.IS_RECONTACT);
     isTransferIn = in.fieldIndex(Recontacts.IS_TRANSFER);
-    priorIn = in.fieldIndex(Recontacts.PRIOR_CONTACT_ID);
-    gapIn = in.fieldIndex(Recontacts.GAP_SECONDS);
     chainIdIn = in.fieldIndex(Recontacts.CHAIN_ID);
     chainPositionIn = in.fieldIndex(Recontacts.CHAIN_POSITION);
-    demandClassIn = in.fieldIndex(Recontacts.DEMAND_CLASS);
-    subtypeIn = in.fieldIndex(Recontacts.FAILURE_SUBTYPE);
-    decidedByIn = in.fieldIndex(Recontacts.DECIDED_BY);
-    costIn = in.fieldIndex(Recontacts.COST);
     isRecontactOut = out.fieldIndex(Recontacts.IS_RECONTACT);
     isTransferOut = out.fieldIndex(Recontacts.IS_TRANSFER);
     priorOut = out.fieldIndex(Recontacts.PRIOR_CONTACT_ID);

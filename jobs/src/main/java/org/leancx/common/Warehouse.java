@@ -176,6 +176,11 @@ public final class Warehouse {
     return catalogMode() ? qualifiedName(contract) : "delta.`" + folder(contract).replace("`", "``") + "`";
   }
 
+  /** The table property under which Delta keeps a CHECK constraint (names are lower case there). */
+  private static String constraintKey(String name) {
+    return "delta.constraints." + name.toLowerCase(java.util.Locale.ROOT);
+  }
+
   /** A SQL string literal. */
   private static String literal(String value) {
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
@@ -198,6 +203,11 @@ public final class Warehouse {
                 .addColumns(contract.schema())
                 .property(CONTRACT_VERSION, String.valueOf(contract.version()))
                 .property("delta.dataSkippingNumIndexedCols", "8");
+        // The CHECK constraints go in with the create, one commit: adding each by ALTER TABLE afterwards took one
+        // commit and one snapshot reload per constraint (about 1 s each, docs/BENCHMARKS.md).
+        for (Map.Entry<String, String> check : contract.checks().entrySet()) {
+          builder = builder.property(constraintKey(check.getKey()), check.getValue());
+        }
         if (!contract.partitionColumns().isEmpty()) {
           builder = builder.partitionedBy(contract.partitionColumns().toArray(String[]::new));
         }
@@ -242,7 +252,11 @@ public final class Warehouse {
     }
     ddl.append(" COMMENT ").append(literal(contract.grain()));
     ddl.append(" TBLPROPERTIES (").append(literal(CONTRACT_VERSION)).append(" = ")
-        .append(literal(String.valueOf(contract.version()))).append(", 'delta.dataSkippingNumIndexedCols' = '8')");
+        .append(literal(String.valueOf(contract.version()))).append(", 'delta.dataSkippingNumIndexedCols' = '8'");
+    for (Map.Entry<String, String> check : contract.checks().entrySet()) {
+      ddl.append(", ").append(literal(constraintKey(check.getKey()))).append(" = ").append(literal(check.getValue()));
+    }
+    ddl.append(")");
     if (settings.external()) {
       ddl.append(" LOCATION ").append(literal(folder(contract)));
     }

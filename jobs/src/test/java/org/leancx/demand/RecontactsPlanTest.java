@@ -11,7 +11,7 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.leancx.common.SparkTestBase;
 
-/** The tagging plan has one shuffle and one sort before its single pass per customer and need (nothing is executed). */
+/** The tagging plan has one shuffle and one sort before its single pass per customer and need; service accounts. */
 class RecontactsPlanTest extends SparkTestBase {
   @Test
   void taggingIsOneShuffleAndOneSort() {
@@ -37,6 +37,39 @@ class RecontactsPlanTest extends SparkTestBase {
     assertThat(occurrences(plan, "\\bSort \\[")).as(plan).isEqualTo(1);
     assertThat(occurrences(plan, "SortMergeJoin")).as(plan).isZero();
     assertThat(plan).contains("BroadcastHashJoin");
+  }
+
+  @Test
+  void theBusiestDateOfAServiceAccountIsTheLaterOneOnATie() {
+    DemandSettings demand = DemandSettings.from(settings());
+    int threshold = demand.recontact().serviceAccountContactsPerDay();
+    DemandTestData data = new DemandTestData();
+    // Two days with the same, highest count (one before 1970, which must survive the day-number encoding), and a
+    // quieter day in between; a second customer stays under the threshold.
+    for (String day : List.of("1969-12-30", "2026-01-05")) {
+      for (int i = 0; i <= threshold; i++) {
+        data.add("s-" + day + "-" + i, "service", "phone", day + String.format(" 09:%02d", i), "billing_question");
+      }
+    }
+    data.add("s-mid", "service", "phone", "2000-06-01 09:00", "billing_question");
+    data.add("q-1", "quiet", "phone", "2026-01-05 09:00", "billing_question");
+    Dataset<Row> accounts = Recontacts.serviceAccounts(data.toDataFrame(spark), demand.recontact());
+    List<Row> rows = accounts.collectAsList();
+    assertThat(rows).hasSize(1);
+    Row s = rows.get(0);
+    assertThat((String) s.getAs("customer_key")).isEqualTo("service");
+    assertThat((Long) s.getAs("contacts")).isEqualTo(2L * (threshold + 1) + 1);
+    assertThat((Long) s.getAs("days_over_threshold")).isEqualTo(2L);
+    assertThat((Long) s.getAs("max_contacts_per_day")).isEqualTo(threshold + 1L);
+    assertThat(s.getAs("busiest_date").toString()).isEqualTo("2026-01-05");
+    assertThat(s.getAs("first_date").toString()).isEqualTo("1969-12-30");
+    assertThat(s.getAs("last_date").toString()).isEqualTo("2026-01-05");
+    assertThat(Recontacts.serviceAccounts(
+                data.add("s-early", "service", "phone", "1969-12-30 10:00", "billing_question").toDataFrame(spark),
+                demand.recontact())
+            .first().getAs("busiest_date").toString())
+        .as("one more contact on the earlier day makes it the busiest")
+        .isEqualTo("1969-12-30");
   }
 
   private static int occurrences(String text, String regex) {

@@ -79,6 +79,8 @@ public final class Benchmark implements Callable<Integer> {
   private final Path home =
       Path.of(System.getProperty("leancx.home", System.getProperty("user.dir"))).toAbsolutePath().normalize();
   private final List<String> arguments = new ArrayList<>();
+  /** Whether leancx and DuckDB wrote the same contact_demand fingerprint, by contacts. */
+  private final Map<Long, Boolean> fingerprintAgrees = new LinkedHashMap<>();
 
   /** One timed run. */
   record Sample(double wallSeconds, long peakRssBytes, double innerSeconds, long shuffleWriteBytes, long recontacts) {}
@@ -213,6 +215,7 @@ public final class Benchmark implements Callable<Integer> {
     if (compareLocal1 && !master.equals("local[1]")) {
       masters.add("local[1]");
     }
+    Map<String, String> fingerprints = new LinkedHashMap<>();
     for (String m : masters) {
       List<Sample> samples = new ArrayList<>();
       for (int r = 1; r <= runs; r++) {
@@ -226,6 +229,7 @@ public final class Benchmark implements Callable<Integer> {
         samples.add(
             new Sample(c.wallSeconds(), c.peakRssBytes(), Double.parseDouble(c.results().get("seconds")),
                 shuffleBytes(dir, name), Long.parseLong(c.results().get("recontacts"))));
+        fingerprints.put("leancx " + m + " run " + r, c.results().get("fingerprint"));
       }
       all.add(new Measurement(contactRows, "recontact step (Delta in, Delta out)", m, samples));
     }
@@ -240,6 +244,7 @@ public final class Benchmark implements Callable<Integer> {
                   String.valueOf(threads)));
       duck.add(new Sample(c.wallSeconds(), c.peakRssBytes(), Double.parseDouble(c.results().get("seconds")), -1,
           Long.parseLong(c.results().get("recontacts"))));
+      fingerprints.put("DuckDB run " + r, c.results().get("fingerprint"));
     }
     all.add(new Measurement(contactRows, "DuckDB peer (Parquet in, Parquet out)", "threads=" + threads, duck));
 
@@ -256,6 +261,14 @@ public final class Benchmark implements Callable<Integer> {
     }
     if (found.values().stream().distinct().count() != 1) {
       problems.add("recontact counts differ at " + contactRows + " contacts: " + found);
+    }
+    // And the same contact_demand table: chains, FCR, classes, gaps and costs (Fingerprint).
+    boolean agree = fingerprints.values().stream().distinct().count() == 1 && !fingerprints.containsValue(null);
+    fingerprintAgrees.put(contactRows, agree);
+    System.out.println("bench: contact_demand fingerprint " + (agree ? "identical: " : "MISMATCH: ")
+        + (agree ? fingerprints.values().iterator().next() : fingerprints));
+    if (!agree) {
+      problems.add("contact_demand fingerprints differ at " + contactRows + " contacts: " + fingerprints);
     }
   }
 
@@ -377,10 +390,13 @@ public final class Benchmark implements Callable<Integer> {
       Measurement one = find(at, "recontact step", "local[1]");
       if (step != null && duck != null) {
         sb.append(String.format(Locale.ROOT,
-            "- %,d contacts: recontacts leancx %,d, DuckDB %,d: %s. Ratio leancx/DuckDB, recontact step: %.1f× in"
+            "- %,d contacts: recontacts leancx %,d, DuckDB %,d: %s; contact_demand fingerprint (%d measures): %s."
+                + " Ratio leancx/DuckDB, recontact step: %.1f× in"
                 + " process (%.1f s / %.1f s), %.1f× wall with JVM start (%.1f s / %.1f s).%n",
             step.contacts(), step.recontacts(), duck.recontacts(),
             step.recontacts() == duck.recontacts() ? "identical" : "MISMATCH",
+            Fingerprint.MEASURES.size(),
+            Boolean.TRUE.equals(fingerprintAgrees.get(n)) ? "identical" : "MISMATCH",
             step.inner() / duck.inner(), step.inner(), duck.inner(), step.wall() / duck.wall(), step.wall(),
             duck.wall()));
       }

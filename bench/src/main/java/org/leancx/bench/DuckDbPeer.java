@@ -32,12 +32,12 @@ public final class DuckDbPeer {
         DuckDbRecontacts.run(
             Files.readAllLines(Path.of(args[0])),
             Taxonomy.read(demand.taxonomy()),
-            demand.recontact(),
+            demand,
             Path.of(args[1]),
             Integer.parseInt(args[2]));
     System.out.printf(
         java.util.Locale.ROOT,
-        "BENCH_RESULT contacts=%d recontacts=%d transfers=%d seconds=%.3f%n",
-        r.contacts(), r.recontacts(), r.transfers(), r.seconds());
+        "BENCH_RESULT contacts=%d recontacts=%d transfers=%d seconds=%.3f fingerprint=%s%n",
+        r.contacts(), r.recontacts(), r.transfers(), r.seconds(), r.fingerprint());
   }
 }

@@ -16,12 +16,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.leancx.demand.DemandSettings;
 import org.leancx.demand.RecontactRules;
 import org.leancx.demand.Taxonomy;
 
 /**
- * The DuckDB peer of the recontact step: the recontact semantics of failure-demand (same need key, window, tie-break,
- * transfers, outbound rule and service-account exclusion) as one SQL statement over the contacts table's Parquet files.
+ * The DuckDB peer of the recontact step: the contact_demand rules of failure-demand (same need key, window, tie-break,
+ * transfers, outbound rule, service-account exclusion, chains, first-contact resolution, demand class and cost) as
+ * one SQL statement over the contacts table's Parquet files, writing the same columns.
  */
 public final class DuckDbRecontacts {
   private static final String SQL_RESOURCE = "duckdb_recontacts.sql";
@@ -33,18 +35,21 @@ public final class DuckDbRecontacts {
    * @param recontacts of which recontacts
    * @param transfers of which transfers
    * @param seconds wall time of the query and the count, connection and rule tables excluded
+   * @param fingerprint the output's {@link Fingerprint}, computed after the timing
    */
-  public record Result(long contacts, long recontacts, long transfers, double seconds) {}
+  public record Result(long contacts, long recontacts, long transfers, double seconds, String fingerprint) {}
 
   private DuckDbRecontacts() {}
 
   /**
-   * Tags the contacts in {@code contactFiles} and writes them to {@code output} (one Parquet file).
+   * Tags the contacts in {@code contactFiles} and writes contact_demand's columns to {@code output} (one Parquet
+   * file).
    *
    * @param threads DuckDB's thread count (the benchmark uses the cores Spark gets)
    */
   public static Result run(
-      List<String> contactFiles, Taxonomy taxonomy, RecontactRules rules, Path output, int threads) {
+      List<String> contactFiles, Taxonomy taxonomy, DemandSettings demand, Path output, int threads) {
+    RecontactRules rules = demand.recontact();
     if (rules.needKey() == RecontactRules.NeedKey.COLUMNS) {
       throw new IllegalArgumentException(
           "The DuckDB peer supports demand.recontact.need-key = need_family or case_id, not columns: benchmark with"
@@ -57,7 +62,7 @@ public final class DuckDbRecontacts {
       try (Statement s = c.createStatement()) {
         s.execute("SET threads = " + threads);
       }
-      loadRules(c, taxonomy, rules);
+      loadRules(c, taxonomy, demand.recontact(), demand.channelCost(), demand.defaultChannelCost());
       Files.deleteIfExists(output);
       long t0 = System.nanoTime();
       try (Statement s = c.createStatement()) {
@@ -66,6 +71,8 @@ public final class DuckDbRecontacts {
             "CREATE TEMP VIEW contacts AS SELECT * FROM read_parquet(["
                 + contactFiles.stream().map(DuckDbRecontacts::quote).collect(Collectors.joining(", "))
                 + "])");
+        // The as-of time, as leancx's: the latest started_at read, service accounts included.
+        s.execute("UPDATE params SET as_of_seconds = (SELECT epoch_us(max(started_at)) // 1000000 FROM contacts)");
         s.execute(sql().replace("${output}", quote(output.toString())));
       }
       long recontacts;
@@ -82,7 +89,7 @@ public final class DuckDbRecontacts {
         transfers = r.getLong(3);
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
-      return new Result(contacts, recontacts, transfers, seconds);
+      return new Result(contacts, recontacts, transfers, seconds, Fingerprint.ofDuckDb(c, output.toString()));
     } catch (SQLException e) {
       throw new IllegalStateException("The DuckDB recontact query failed: " + e.getMessage(), e);
     } catch (IOException e) {
@@ -91,28 +98,47 @@ public final class DuckDbRecontacts {
   }
 
   /** The rule tables the SQL joins, filled with bound values. */
-  private static void loadRules(Connection c, Taxonomy taxonomy, RecontactRules rules) throws SQLException {
+  private static void loadRules(
+      Connection c, Taxonomy taxonomy, RecontactRules rules, Map<String, Double> channelCost, double defaultChannelCost)
+      throws SQLException {
     try (Statement s = c.createStatement()) {
       s.execute(
           "CREATE TEMP TABLE params (window_seconds BIGINT, transfer_gap_seconds BIGINT,"
-              + " service_account_contacts_per_day BIGINT, outbound_can_recontact BOOLEAN, need_key_is_case_id BOOLEAN)");
-      s.execute("CREATE TEMP TABLE taxonomy (reason VARCHAR, need_family VARCHAR)");
+              + " service_account_contacts_per_day BIGINT, outbound_can_recontact BOOLEAN, need_key_is_case_id BOOLEAN,"
+              + " max_channel_window_seconds BIGINT, automation_induced BOOLEAN, default_channel_cost DOUBLE,"
+              + " as_of_seconds BIGINT)");
+      s.execute(
+          "CREATE TEMP TABLE taxonomy (reason VARCHAR, need_family VARCHAR, demand_class VARCHAR,"
+              + " failure_subtype VARCHAR)");
+      s.execute("CREATE TEMP TABLE channel_cost (channel VARCHAR, cost DOUBLE)");
       s.execute("CREATE TEMP TABLE transfer_outcomes (outcome VARCHAR)");
       s.execute("CREATE TEMP TABLE window_by_channel (channel VARCHAR, window_seconds BIGINT)");
       s.execute("CREATE TEMP TABLE window_by_need (need_key VARCHAR, window_seconds BIGINT)");
     }
-    try (PreparedStatement p = c.prepareStatement("INSERT INTO params VALUES (?, ?, ?, ?, ?)")) {
+    try (PreparedStatement p = c.prepareStatement("INSERT INTO params VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)")) {
       p.setLong(1, rules.window().getSeconds());
       p.setLong(2, rules.transferGap().getSeconds());
       p.setLong(3, rules.serviceAccountContactsPerDay());
       p.setBoolean(4, rules.outbound() == RecontactRules.Outbound.CAN_RECONTACT);
       p.setBoolean(5, rules.needKey() == RecontactRules.NeedKey.CASE_ID);
+      p.setLong(6, rules.maxChannelWindow().getSeconds());
+      p.setBoolean(7, rules.automation() == RecontactRules.Automation.AUTOMATION_INDUCED);
+      p.setDouble(8, defaultChannelCost);
       p.executeUpdate();
     }
-    try (PreparedStatement p = c.prepareStatement("INSERT INTO taxonomy VALUES (?, ?)")) {
+    try (PreparedStatement p = c.prepareStatement("INSERT INTO taxonomy VALUES (?, ?, ?, ?)")) {
       for (Taxonomy.Entry e : taxonomy.entries()) {
         p.setString(1, e.reason());
         p.setString(2, e.needFamily());
+        p.setString(3, e.demandClass());
+        p.setString(4, e.failureSubtype());
+        p.executeUpdate();
+      }
+    }
+    try (PreparedStatement p = c.prepareStatement("INSERT INTO channel_cost VALUES (?, ?)")) {
+      for (Map.Entry<String, Double> e : channelCost.entrySet()) {
+        p.setString(1, e.getKey());
+        p.setDouble(2, e.getValue());
         p.executeUpdate();
       }
     }

@@ -43,8 +43,8 @@ public final class RecontactStep {
 
   private RecontactStep() {}
 
-  /** The counts of one step. */
-  public record Result(long contacts, long recontacts, long transfers, double seconds) {}
+  /** The counts of one step and the output's {@link Fingerprint} (computed after the timing). */
+  public record Result(long contacts, long recontacts, long transfers, double seconds, String fingerprint) {}
 
   public static void main(String[] args) {
     if (args.length < 2) {
@@ -66,8 +66,8 @@ public final class RecontactStep {
     Result r = run(in, out, DemandSettings.from(settings));
     System.out.printf(
         java.util.Locale.ROOT,
-        "BENCH_RESULT contacts=%d recontacts=%d transfers=%d seconds=%.3f%n",
-        r.contacts(), r.recontacts(), r.transfers(), r.seconds());
+        "BENCH_RESULT contacts=%d recontacts=%d transfers=%d seconds=%.3f fingerprint=%s%n",
+        r.contacts(), r.recontacts(), r.transfers(), r.seconds(), r.fingerprint());
     spark.stop();
   }
 
@@ -90,7 +90,13 @@ public final class RecontactStep {
                     .agg(count(lit(1)), count(when(col(IS_RECONTACT), true)), count(when(col(IS_TRANSFER), true)))
                     .first());
     double seconds = (System.nanoTime() - t0) / 1e9;
-    return new Result(c.getLong(0), c.getLong(1), c.getLong(2), seconds);
+    String fingerprint =
+        Step.run(
+            spark,
+            JOB,
+            "fingerprint (not timed)",
+            () -> Fingerprint.ofSpark(spark, "delta.`" + out.location(DemandTables.CONTACT_DEMAND) + "`"));
+    return new Result(c.getLong(0), c.getLong(1), c.getLong(2), seconds, fingerprint);
   }
 
   /**

@@ -33,8 +33,8 @@ import org.leancx.demand.Taxonomy;
 import org.leancx.ingest.CanonicalTables;
 
 /**
- * The DuckDB peer and leancx's recontact step find the same recontacts, and the expected ones, on a few dozen inline
- * contacts with the edge cases of docs/FAILURE_DEMAND.md (default rules: need family, 7 days inclusive, ties by
+ * The DuckDB peer and leancx's recontact step write the same contact_demand rows (every compared column of every
+ * contact) and find the expected recontacts, on a few dozen inline contacts with the edge cases of docs/FAILURE_DEMAND.md (default rules: need family, 7 days inclusive, ties by
  * contact_id, transfers within 15 minutes, outbound never a recontact, more than 20 contacts a day excluded).
  */
 class DuckDbRecontactsTest {
@@ -107,7 +107,14 @@ class DuckDbRecontactsTest {
       add(String.format("t%02d", i), "cust_t", "INBOUND", String.format("2026-03-17 %02d:00:00", i), 5,
           "billing_question", "resolved");
     }
-    Set<String> expected = new TreeSet<>(List.of("a2", "b3", "c3", "e3", "f3", "g2", "g5"));
+    // i: a bot contact, then a phone recontact (automation-induced failure), then an email about a failure reason
+    // of the same need (the taxonomy decides); one chain i1, i2, i3, and i3 is pending at the as-of time.
+    rows.add(row("i1", "cust_i", "bot", "INBOUND", LocalDateTime.parse("2026-03-18T09:00:00"), null,
+        "billing_question", "resolved", "bot_billing"));
+    add("i2", "cust_i", "INBOUND", "2026-03-18 12:00:00", 5, "billing_question", "resolved");
+    rows.add(row("i3", "cust_i", "email", "INBOUND", LocalDateTime.parse("2026-03-19T09:00:00"), null,
+        "billing_wrong_amount", null, null));
+    Set<String> expected = new TreeSet<>(List.of("a2", "b3", "c3", "e3", "f3", "g2", "g5", "i2", "i3"));
     for (int i = 1; i < 20; i++) {
       expected.add(String.format("t%02d", i));
     }
@@ -119,10 +126,17 @@ class DuckDbRecontactsTest {
     spark.createDataFrame(rows, CanonicalTables.CONTACTS.schema()).coalesce(2).write().parquet(input.toString());
     Dataset<Row> contacts = spark.read().schema(CanonicalTables.CONTACTS.schema()).parquet(input.toString());
     Timestamp asOf = contacts.agg(max("started_at")).first().getTimestamp(0);
-    List<Row> tagged =
-        RecontactStep.tagged(spark, contacts, Taxonomy.read(demand.taxonomy()), demand, asOf)
-            .select("contact_id", "is_recontact", "is_transfer")
-            .collectAsList();
+    Dataset<Row> all = RecontactStep.tagged(spark, contacts, Taxonomy.read(demand.taxonomy()), demand, asOf);
+    all.createOrReplaceTempView("leancx_contact_demand");
+    List<Row> tagged = all.select("contact_id", "is_recontact", "is_transfer").collectAsList();
+    Map<String, String> leancxRows = new java.util.TreeMap<>();
+    for (Row r : all.selectExpr(COMPARED).collectAsList()) {
+      StringBuilder b = new StringBuilder();
+      for (int i = 1; i < r.size(); i++) {
+        b.append(r.get(i)).append(i + 1 < r.size() ? " | " : "");
+      }
+      leancxRows.put(r.getString(0), b.toString());
+    }
     Set<String> leancxIds = new TreeSet<>();
     Set<String> leancxTransfers = new TreeSet<>();
     for (Row r : tagged) {
@@ -139,8 +153,8 @@ class DuckDbRecontactsTest {
       files = list.filter(f -> f.toString().endsWith(".parquet")).map(Path::toString).sorted().toList();
     }
     Path duckOut = DIR.resolve("duckdb.parquet");
-    DuckDbRecontacts.Result duck =
-        DuckDbRecontacts.run(files, Taxonomy.read(demand.taxonomy()), demand.recontact(), duckOut, 2);
+    DuckDbRecontacts.Result duck = DuckDbRecontacts.run(files, Taxonomy.read(demand.taxonomy()), demand, duckOut, 2);
+    Map<String, String> duckRows = new java.util.TreeMap<>();
     Set<String> duckIds = new TreeSet<>();
     Set<String> duckTransfers = new TreeSet<>();
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
@@ -157,7 +171,37 @@ class DuckDbRecontactsTest {
           duckTransfers.add(r.getString(1));
         }
       }
+      try (ResultSet all2 =
+          s.executeQuery(
+              "SELECT " + COMPARED_SQL + " FROM read_parquet(" + DuckDbRecontacts.quote(duckOut.toString()) + ")")) {
+        int n = all2.getMetaData().getColumnCount();
+        while (all2.next()) {
+          StringBuilder b = new StringBuilder();
+          for (int i = 2; i <= n; i++) {
+            b.append(all2.getObject(i)).append(i < n ? " | " : "");
+          }
+          duckRows.put(all2.getString(1), b.toString());
+        }
+      }
+      assertThat(Fingerprint.ofDuckDb(c, duckOut.toString()))
+          .as("the fingerprint of both tables")
+          .isEqualTo(duck.fingerprint())
+          .isEqualTo(Fingerprint.ofSpark(spark, "leancx_contact_demand"));
     }
+
+    // Every column of every contact, the same in both engines (the columns are those of contact_demand).
+    assertThat(duckRows).as("DuckDB rows").isEqualTo(leancxRows);
+    assertThat(Set.of(all.columns())).containsAll(List.of(COMPARED));
+    assertThat(leancxRows.get("i2"))
+        .as("a recontact after a bot contact")
+        .isEqualTo("billing | billing | FAILURE | automation_induced | automation_induced | true | false | i1 | 10800"
+            + " | i1 | 2 | REPEATED | 6.0");
+    assertThat(leancxRows.get("i3"))
+        .as("a failure reason decides before the recontact; the last contact is pending; email costs 5")
+        .isEqualTo("billing | billing | FAILURE | error_in_service | taxonomy_failure_reason | true | false | i2"
+            + " | 75600 | i1 | 3 | PENDING | 5.0");
+    assertThat(leancxRows.get("a1")).endsWith("| a1 | 1 | REPEATED | 6.0");
+    assertThat(leancxRows.get("g4")).contains("| UNCLASSIFIED | null | no_reason |");
 
     assertThat(leancxIds).as("leancx recontacts").isEqualTo(expected);
     assertThat(duckIds).as("DuckDB recontacts").isEqualTo(expected);
@@ -168,24 +212,33 @@ class DuckDbRecontactsTest {
     assertThat(tagged).as("leancx contacts without the service account").hasSize(rows.size() - 21);
   }
 
+  /** The contact_demand columns compared between the engines, contact_id first. */
+  private static final String[] COMPARED = {
+    "contact_id", "need_family", "need_key", "demand_class", "failure_subtype", "decided_by", "is_recontact",
+    "is_transfer", "prior_contact_id", "gap_seconds", "chain_id", "chain_position", "fcr_status", "cost"
+  };
+
+  private static final String COMPARED_SQL = String.join(", ", COMPARED);
+
   private void add(
       String id, String customer, String direction, String start, int minutes, String reason, String outcome) {
     LocalDateTime s = LocalDateTime.parse(start.replace(' ', 'T'));
-    rows.add(row(id, customer, direction, s, Timestamp.from(s.plusMinutes(minutes).toInstant(ZoneOffset.UTC)),
-        reason, outcome));
+    rows.add(row(id, customer, "phone", direction, s,
+        Timestamp.from(s.plusMinutes(minutes).toInstant(ZoneOffset.UTC)), reason, outcome, null));
   }
 
   private void addOpenEnded(String id, String customer, String start, String reason, String outcome) {
-    rows.add(row(id, customer, "INBOUND", LocalDateTime.parse(start.replace(' ', 'T')), null, reason, outcome));
+    rows.add(row(id, customer, "phone", "INBOUND", LocalDateTime.parse(start.replace(' ', 'T')), null, reason,
+        outcome, null));
   }
 
   private Row row(
-      String id, String customer, String direction, LocalDateTime start, Timestamp end, String reason,
-      String outcome) {
+      String id, String customer, String channel, String direction, LocalDateTime start, Timestamp end, String reason,
+      String outcome, String automationFlow) {
     return RowFactory.create(
-        id, customer, "phone", direction, Timestamp.from(start.toInstant(ZoneOffset.UTC)), end, null, null, reason,
-        outcome, "team_a", null, null, null, Map.of(), java.sql.Date.valueOf(start.toLocalDate()), "test", "inline",
-        (long) rows.size() + 1);
+        id, customer, channel, direction, Timestamp.from(start.toInstant(ZoneOffset.UTC)), end, null, null, reason,
+        outcome, "team_a", null, null, automationFlow, Map.of(), java.sql.Date.valueOf(start.toLocalDate()), "test",
+        "inline", (long) rows.size() + 1);
   }
 
   private static void deleteRecursively(Path dir) throws Exception {

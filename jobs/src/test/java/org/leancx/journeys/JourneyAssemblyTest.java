@@ -94,6 +94,38 @@ class JourneyAssemblyTest extends JourneyFixtures {
   }
 
   @Test
+  void theLatestEndFromTheInputsEqualsTheLatestEndOfTheAssembledSteps() {
+    Object[] noEnd = contact("n-1", "n", "phone", "2026-03-25T10:00:00Z", 0, null, null, null, null);
+    noEnd[5] = null; // no ended_at
+    noEnd[6] = null; // no handle time: the touch is 0
+    Object[] backwards = contact("b-1", "b", "phone", "2026-03-24T10:00:00Z", 0, null, null, null, null);
+    backwards[5] = java.sql.Timestamp.from(Instant.parse("2026-03-24T09:00:00Z")); // ended before it started
+    backwards[6] = null;
+    Object[] longCall = contact("l-1", "l", "phone", "2026-03-25T09:00:00Z", 7200, null, null, null, null);
+    for (boolean latestIsAnEvent : List.of(true, false)) {
+      Dataset<Row> contacts = contacts(noEnd, backwards, longCall);
+      Dataset<Row> events =
+          events(
+              event("e1", "K", "Check", "2026-03-25T10:30:00Z", "start", "BO"),
+              event("e2", "K", "Check", latestIsAnEvent ? "2026-03-25T12:00:00Z" : "2026-03-25T10:45:00Z",
+                  "complete", "BO"),
+              event("e3", "K", "Other", "2026-03-20T10:00:00Z", "start", "BO"));
+      Row fromSteps =
+          JourneyAssembly.steps(
+                  JourneyAssembly.withNeedKeys(contacts, taxonomy().toDataFrame(session()), null), events,
+                  settings.resolvingOutcomes(), settings.resolvingActivities())
+              .agg(org.apache.spark.sql.functions.max(
+                  org.apache.spark.sql.functions.unix_seconds(col("at")).plus(col("touch_seconds"))))
+              .first();
+      long expected = Instant.parse(latestIsAnEvent ? "2026-03-25T12:00:00Z" : "2026-03-25T11:00:00Z")
+          .getEpochSecond();
+      assertThat(fromSteps.getLong(0)).isEqualTo(expected);
+      assertThat(JourneyAssembly.latestEndSeconds(contacts, events)).isEqualTo(expected);
+    }
+    assertThat(JourneyAssembly.latestEndSeconds(contacts(), events())).isNull();
+  }
+
+  @Test
   void aGapAboveGSplitsTheJourneyAndAnotherNeedIsAnotherJourney() {
     Row first = journey("c2@2026-03-01");
     Row second = journey("c2@2026-03-17");

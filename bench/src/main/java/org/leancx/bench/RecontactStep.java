@@ -29,6 +29,8 @@ import org.leancx.demand.DemandTables;
 import org.leancx.demand.Recontacts;
 import org.leancx.demand.Taxonomy;
 import org.leancx.ingest.CanonicalTables;
+import org.leancx.ingest.CustomerClustering;
+import org.leancx.demand.CustomerPass;
 
 /**
  * The recontact step of failure-demand alone, Delta in and Delta out: reads the canonical contacts table, excludes
@@ -71,15 +73,38 @@ public final class RecontactStep {
     spark.stop();
   }
 
-  /** Tags the contacts of {@code in} and replaces contact_demand in {@code out}; times from the first read. */
+  /**
+   * Tags the contacts of {@code in} and replaces contact_demand in {@code out}, as a full failure-demand run does
+   * (per customer with no shuffle when the contacts are customer-clustered); times from the first read.
+   */
   public static Result run(Warehouse in, Warehouse out, DemandSettings demand) {
     SparkSession spark = in.spark();
     Taxonomy taxonomy = Taxonomy.read(demand.taxonomy());
     long t0 = System.nanoTime();
     Dataset<Row> contacts = in.read(CanonicalTables.CONTACTS);
-    Timestamp asOf = Step.run(spark, JOB, "as-of time", () -> contacts.agg(max(STARTED_AT)).first().getTimestamp(0));
-    Dataset<Row> tagged = tagged(spark, contacts, taxonomy, demand, asOf);
-    Step.run(spark, JOB, "tagging", () -> out.replaceAll(DemandTables.CONTACT_DEMAND, tagged, "bench"));
+    CustomerPass.Result pass =
+        Step.run(
+            spark,
+            JOB,
+            "layout, as-of time and service accounts",
+            () -> CustomerPass.run(spark, contacts, demand.recontact()));
+    boolean clustered = pass.clustered();
+    Dataset<Row> accounts =
+        clustered ? pass.serviceAccounts() : Recontacts.serviceAccounts(contacts, demand.recontact());
+    Dataset<Row> tagged =
+        tagged(spark, contacts, accounts, taxonomy, demand, Timestamp.from(pass.latestStart()), clustered);
+    Runnable write = () -> out.replaceAll(DemandTables.CONTACT_DEMAND, tagged, "bench");
+    Step.run(
+        spark,
+        JOB,
+        clustered ? "tagging customer by customer" : "tagging (shuffled: contacts not clustered)",
+        () -> {
+          if (clustered) {
+            CustomerClustering.readingWholeFiles(spark, write);
+          } else {
+            write.run();
+          }
+        });
     Row c =
         Step.run(
             spark,
@@ -100,17 +125,25 @@ public final class RecontactStep {
   }
 
   /**
-   * The contact_demand rows of a full failure-demand run: service accounts excluded, need keys joined, every contact
-   * tagged. The job itself writes the service accounts to excluded_customers first; here they stay in the plan.
+   * The contact_demand rows of a full failure-demand run: the service accounts {@code accounts} excluded, need keys
+   * joined, every contact tagged ({@code clustered}: per customer over whole files of the clustered layout). The job
+   * itself writes the service accounts to excluded_customers first; here they stay in the plan.
    */
   public static Dataset<Row> tagged(
-      SparkSession spark, Dataset<Row> contacts, Taxonomy taxonomy, DemandSettings demand, Timestamp asOf) {
-    Dataset<Row> excluded = broadcast(Recontacts.serviceAccounts(contacts, demand.recontact()).select(CUSTOMER_KEY));
+      SparkSession spark,
+      Dataset<Row> contacts,
+      Dataset<Row> accounts,
+      Taxonomy taxonomy,
+      DemandSettings demand,
+      Timestamp asOf,
+      boolean clustered) {
+    Dataset<Row> excluded = broadcast(accounts.select(CUSTOMER_KEY));
     Dataset<Row> withNeed =
         Recontacts.withNeed(
             contacts.join(excluded, CUSTOMER_KEY, "left_anti"), taxonomy.toDataFrame(spark), demand.recontact());
     Dataset<Row> context = spark.createDataFrame(List.of(), DemandTables.CONTACT_DEMAND.schema());
     Map<String, Double> cost = demand.channelCost();
-    return Recontacts.tag(withNeed, context, demand.recontact(), asOf, cost, demand.defaultChannelCost());
+    return Recontacts.tag(
+        withNeed, context, demand.recontact(), asOf, cost, demand.defaultChannelCost(), clustered);
   }
 }

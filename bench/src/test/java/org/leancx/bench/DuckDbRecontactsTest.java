@@ -29,6 +29,7 @@ import org.leancx.common.Settings;
 import org.leancx.common.SparkSessions;
 import org.leancx.common.SparkSettings;
 import org.leancx.demand.DemandSettings;
+import org.leancx.demand.Recontacts;
 import org.leancx.demand.Taxonomy;
 import org.leancx.ingest.CanonicalTables;
 
@@ -126,7 +127,9 @@ class DuckDbRecontactsTest {
     spark.createDataFrame(rows, CanonicalTables.CONTACTS.schema()).coalesce(2).write().parquet(input.toString());
     Dataset<Row> contacts = spark.read().schema(CanonicalTables.CONTACTS.schema()).parquet(input.toString());
     Timestamp asOf = contacts.agg(max("started_at")).first().getTimestamp(0);
-    Dataset<Row> all = RecontactStep.tagged(spark, contacts, Taxonomy.read(demand.taxonomy()), demand, asOf);
+    Dataset<Row> all = RecontactStep.tagged(
+            spark, contacts, Recontacts.serviceAccounts(contacts, demand.recontact()), Taxonomy.read(demand.taxonomy()),
+            demand, asOf, false);
     all.createOrReplaceTempView("leancx_contact_demand");
     List<Row> tagged = all.select("contact_id", "is_recontact", "is_transfer").collectAsList();
     Map<String, String> leancxRows = new java.util.TreeMap<>();

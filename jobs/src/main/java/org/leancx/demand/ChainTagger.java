@@ -18,6 +18,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.leancx.ingest.CustomerClustering;
 
 /**
  * The recontact, transfer, chain, first-contact-resolution and demand-class rules of {@link Recontacts#tag}, applied in
@@ -78,6 +79,7 @@ final class ChainTagger implements MapPartitionsFunction<Row, Row>, Serializable
   private final long asOfSeconds;
   private final HashMap<String, Double> channelCost;
   private final double defaultChannelCost;
+  private final boolean clustered;
 
   ChainTagger(
       StructType in,
@@ -85,7 +87,9 @@ final class ChainTagger implements MapPartitionsFunction<Row, Row>, Serializable
       RecontactRules rules,
       Timestamp asOf,
       Map<String, Double> channelCost,
-      double defaultChannelCost) {
+      double defaultChannelCost,
+      boolean clustered) {
+    this.clustered = clustered;
     outWidth = out.fields().length;
     outFromIn = new int[outWidth];
     for (int i = 0; i < outWidth; i++) {
@@ -143,7 +147,12 @@ final class ChainTagger implements MapPartitionsFunction<Row, Row>, Serializable
   }
 
   @Override
-  public Iterator<Row> call(Iterator<Row> sorted) {
+  public Iterator<Row> call(Iterator<Row> rows) {
+    return clustered ? new ByCustomer(rows) : bySortedNeed(rows);
+  }
+
+  /** Over a partition sorted by customer, need, start and contact id: one run of rows per customer and need. */
+  private Iterator<Row> bySortedNeed(Iterator<Row> sorted) {
     return new Iterator<>() {
       private Row pending = sorted.hasNext() ? sorted.next() : null;
       private final List<Row> group = new ArrayList<>();
@@ -179,6 +188,99 @@ final class ChainTagger implements MapPartitionsFunction<Row, Row>, Serializable
         return RowFactory.create(tagged.get(next++));
       }
     };
+  }
+
+  /**
+   * Over a partition in which each customer's rows are contiguous and customers ascend (a file of the contacts
+   * table as ingest writes it, {@link CustomerClustering}): buffers one customer at a time, sorts
+   * their rows by need, start and contact id in memory (Spark's order: strings by code point, nulls first) and tags
+   * each need's run. A customer key lower than the one before means the partition is not clustered; the pass then
+   * fails with {@link CustomerClustering#NOT_CLUSTERED} rather than tag a customer in two pieces.
+   */
+  private final class ByCustomer implements Iterator<Row> {
+    private final Iterator<Row> rows;
+    private final ArrayList<Row> customer = new ArrayList<>();
+    private final List<Object[]> need = new ArrayList<>();
+    private final List<Object[]> tagged = new ArrayList<>();
+    private Row pending;
+    private String previous;
+    private int next;
+
+    ByCustomer(Iterator<Row> rows) {
+      this.rows = rows;
+      pending = rows.hasNext() ? rows.next() : null;
+    }
+
+    @Override
+    public boolean hasNext() {
+      return next < tagged.size() || pending != null;
+    }
+
+    @Override
+    public Row next() {
+      if (next == tagged.size()) {
+        if (pending == null) {
+          throw new NoSuchElementException();
+        }
+        fill();
+      }
+      return RowFactory.create(tagged.get(next++));
+    }
+
+    private void fill() {
+      String key = pending.getString(customerKey);
+      if (previous != null && CustomerClustering.compareCodePoints(key, previous) < 0) {
+        throw new IllegalStateException(
+            CustomerClustering.NOT_CLUSTERED + ": customer " + key + " follows " + previous);
+      }
+      customer.clear();
+      customer.add(pending);
+      pending = null;
+      while (rows.hasNext()) {
+        Row r = rows.next();
+        if (key.equals(r.getString(customerKey))) {
+          customer.add(r);
+        } else {
+          pending = r;
+          break;
+        }
+      }
+      previous = key;
+      if (customer.size() > 1) {
+        customer.sort(this::compareNeedStartId);
+      }
+      tagged.clear();
+      next = 0;
+      int from = 0;
+      for (int i = 1; i <= customer.size(); i++) {
+        if (i == customer.size()
+            || !Objects.equals(customer.get(from).get(needKey), customer.get(i).get(needKey))) {
+          tag(customer.subList(from, i), need);
+          tagged.addAll(need);
+          from = i;
+        }
+      }
+    }
+
+    private int compareNeedStartId(Row a, Row b) {
+      int c = CustomerClustering.compareCodePoints((String) a.get(needKey), (String) b.get(needKey));
+      if (c != 0) {
+        return c;
+      }
+      c = compareTimes(a.get(startedAt), b.get(startedAt));
+      return c != 0 ? c : CustomerClustering.compareCodePoints((String) a.get(contactId), (String) b.get(contactId));
+    }
+  }
+
+  /** Timestamps (java.sql.Timestamp or Instant), nulls first. */
+  private static int compareTimes(Object a, Object b) {
+    if (a == null || b == null) {
+      return a == null ? (b == null ? 0 : -1) : 1;
+    }
+    if (a instanceof Timestamp x) {
+      return x.compareTo((Timestamp) b);
+    }
+    return ((Instant) a).compareTo((Instant) b);
   }
 
   private boolean sameGroup(Row a, Row b) {

@@ -30,6 +30,7 @@ import org.leancx.common.Settings;
 import org.leancx.common.Step;
 import org.leancx.common.Warehouse;
 import org.leancx.ingest.CanonicalTables;
+import org.leancx.ingest.CustomerClustering;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,6 +88,8 @@ public final class FailureDemand {
    * @param excludedContacts their contacts
    * @param chains rows of recontact_chains
    * @param unclassifiedReasons rows of unclassified_reasons
+   * @param perCustomer true when the contacts were tagged customer by customer over the customer-clustered contacts
+   *     table, with no shuffle; false when they were shuffled and sorted
    */
   public record Result(
       LocalDate rewrittenFrom,
@@ -102,7 +105,8 @@ public final class FailureDemand {
       long excludedCustomers,
       long excludedContacts,
       long chains,
-      long unclassifiedReasons) {}
+      long unclassifiedReasons,
+      boolean perCustomer) {}
 
   /** Runs the job over {@code slice} in a recorded run. */
   public static Result run(Warehouse warehouse, Settings settings, Slice slice) {
@@ -126,6 +130,24 @@ public final class FailureDemand {
     }
     Dataset<Row> history = all;
 
+    // A full run over the customer-clustered contacts table (docs/DECISIONS.md) needs no shuffle: one narrow pass
+    // checks the layout, finds the as-of time and the service accounts, and the tagging goes customer by customer.
+    CustomerPass.Result pass =
+        slice.from() == null
+            ? Step.run(
+                spark,
+                JOB,
+                "layout, as-of time and service accounts",
+                () -> CustomerPass.run(spark, history, rules))
+            : null;
+    boolean clustered = pass != null && pass.clustered();
+    if (pass != null && !clustered) {
+      LOG.info(
+          "{}: the {} files of contacts are not clustered by customer (written by an older leancx, by several sources"
+              + " or by another writer), so tagging shuffles and sorts. A re-ingest writes the clustered layout.",
+          JOB,
+          pass.files());
+    }
     // Service accounts over the whole history up to --to: a customer excluded once is excluded everywhere.
     Step.run(
         spark,
@@ -133,19 +155,23 @@ public final class FailureDemand {
         "service accounts",
         () ->
             warehouse.replaceAll(
-                DemandTables.EXCLUDED_CUSTOMERS, Recontacts.serviceAccounts(history, rules), run.id()));
+                DemandTables.EXCLUDED_CUSTOMERS,
+                clustered ? pass.serviceAccounts() : Recontacts.serviceAccounts(history, rules),
+                run.id()));
     Dataset<Row> excluded = broadcast(warehouse.read(DemandTables.EXCLUDED_CUSTOMERS).select(CUSTOMER_KEY));
 
     Dataset<Row> fresh = slice.from() == null ? all : all.where(col(CONTACT_DATE).geq(lit(slice.from())));
     Instant asOf = slice.asOf();
     if (asOf == null) {
-      Timestamp latest =
-          Step.run(spark, JOB, "as-of time", () -> fresh.agg(max(STARTED_AT)).first().getTimestamp(0));
+      Instant latest =
+          pass != null
+              ? pass.latestStart()
+              : Step.run(spark, JOB, "as-of time", () -> latestStart(fresh));
       if (latest == null) {
         LOG.info("{}: no contacts in {}, nothing to do", JOB, slice);
-        return new Result(slice.from(), slice.to(), null, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        return new Result(slice.from(), slice.to(), null, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, false);
       }
-      asOf = latest.toInstant();
+      asOf = latest;
     }
 
     LocalDate rewrittenFrom = slice.from() == null ? null : slice.from().minusDays(rules.lookBackDays());
@@ -182,22 +208,44 @@ public final class FailureDemand {
     Dataset<Row> contacts =
         Recontacts.withNeed(
             fresh.join(excluded, CUSTOMER_KEY, "left_anti"), taxonomy.toDataFrame(spark), rules);
-    Dataset<Row> tagged =
-        Recontacts.tag(
-            contacts, context, rules, Timestamp.from(asOf), demand.channelCost(), demand.defaultChannelCost());
-
+    Timestamp asOfTime = Timestamp.from(asOf);
     String range = range(rewrittenFrom, slice.to());
-    Step.run(
-        spark,
-        JOB,
-        "tagging " + (range == null ? "all dates" : range),
-        () -> {
-          if (range == null) {
-            warehouse.replaceAll(DemandTables.CONTACT_DEMAND, tagged, run.id());
-          } else {
-            warehouse.replaceWhere(DemandTables.CONTACT_DEMAND, tagged, range, run.id());
-          }
-        });
+    Runnable perCustomer =
+        () ->
+            CustomerClustering.readingWholeFiles(
+                spark,
+                () ->
+                    writeTagged(
+                        warehouse,
+                        Recontacts.tag(
+                            contacts, context, rules, asOfTime, demand.channelCost(), demand.defaultChannelCost(), true),
+                        range,
+                        run.id()));
+    Runnable shuffled =
+        () ->
+            writeTagged(
+                warehouse,
+                Recontacts.tag(
+                    contacts, context, rules, asOfTime, demand.channelCost(), demand.defaultChannelCost(), false),
+                range,
+                run.id());
+    String what = "tagging " + (range == null ? "all dates" : range);
+    boolean taggedPerCustomer = clustered;
+    if (clustered) {
+      try {
+        Step.run(spark, JOB, what + " customer by customer", perCustomer);
+      } catch (RuntimeException e) {
+        if (!CustomerClustering.isNotClustered(e)) {
+          throw e;
+        }
+        // The contacts changed since the pass checked them (another writer): nothing was committed; shuffle.
+        LOG.warn("{}: contacts are no longer clustered by customer ({}); tagging again with a shuffle", JOB, e.toString());
+        Step.run(spark, JOB, what, shuffled);
+        taggedPerCustomer = false;
+      }
+    } else {
+      Step.run(spark, JOB, what, shuffled);
+    }
     String dailyRange = range;
     if (slice.from() != null) {
       // A customer who became a service account in this slice leaves the older dates too, and so do their KPIs.
@@ -285,7 +333,8 @@ public final class FailureDemand {
             e.getLong(0),
             e.isNullAt(1) ? 0 : e.getLong(1),
             chains,
-            unclassifiedReasons);
+            unclassifiedReasons,
+            taggedPerCustomer);
     run.count("contacts", result.contacts());
     run.count("recontacts", result.recontacts());
     run.count("transfers", result.transfers());
@@ -298,6 +347,21 @@ public final class FailureDemand {
     run.count("chains", result.chains());
     run.count("unclassified_reasons", result.unclassifiedReasons());
     return result;
+  }
+
+  /** Replaces contact_demand, or its dates in {@code range} (null for all), with {@code tagged}. */
+  private static void writeTagged(Warehouse warehouse, Dataset<Row> tagged, String range, String runId) {
+    if (range == null) {
+      warehouse.replaceAll(DemandTables.CONTACT_DEMAND, tagged, runId);
+    } else {
+      warehouse.replaceWhere(DemandTables.CONTACT_DEMAND, tagged, range, runId);
+    }
+  }
+
+  /** The latest started_at of {@code contacts}, null when there are none. */
+  private static Instant latestStart(Dataset<Row> contacts) {
+    Timestamp latest = contacts.agg(max(STARTED_AT)).first().getTimestamp(0);
+    return latest == null ? null : latest.toInstant();
   }
 
   private static Column countIf(Column condition) {

@@ -147,6 +147,9 @@ public final class Recontacts {
    *     run), or an empty frame; their recontact, chain and class columns are kept, their fcr_status is recomputed
    * @param asOf the time up to which the data is complete: later recontacts are not yet known
    * @param channelCost cost per contact by channel
+   * @param clustered the contacts come straight from a scan of the customer-clustered contacts table, one whole
+   *     file per partition ({@link org.leancx.ingest.CustomerClustering}), and there are no context rows: each
+   *     partition is tagged customer by customer, with no shuffle and no sort
    * @return rows in the contact_demand contract's columns, context rows included
    */
   public static Dataset<Row> tag(
@@ -155,7 +158,8 @@ public final class Recontacts {
       RecontactRules rules,
       Timestamp asOf,
       Map<String, Double> channelCost,
-      double defaultChannelCost) {
+      double defaultChannelCost,
+      boolean clustered) {
     TableContract out = DemandTables.CONTACT_DEMAND;
     // One frame: the new rows in the contract's columns (tags still null) and the context rows as they are.
     List<Column> fresh = new ArrayList<>();
@@ -177,12 +181,16 @@ public final class Recontacts {
             .select(fresh.toArray(Column[]::new))
             .unionByName(context.select(kept.toArray(Column[]::new)));
 
-    // One shuffle by customer and one sort; then a single pass over each customer and need (ChainTagger). The
-    // five stacked Window operators this replaced cost about 2.5x the shuffle and sort (docs/DECISIONS.md).
+    // Clustered: each partition holds whole customers, tagged one customer at a time. Otherwise one shuffle by
+    // customer and one sort, then a single pass over each customer and need. Either way ChainTagger applies the
+    // rules; the five stacked Window operators it replaced cost about 2.5x the shuffle and sort (docs/DECISIONS.md).
     Dataset<Row> sorted =
-        rows.repartition(col(CUSTOMER_KEY))
-            .sortWithinPartitions(col(CUSTOMER_KEY), col(NEED_KEY), col(STARTED_AT), col(CONTACT_ID));
-    ChainTagger tagger = new ChainTagger(sorted.schema(), out.schema(), rules, asOf, channelCost, defaultChannelCost);
+        clustered
+            ? rows
+            : rows.repartition(col(CUSTOMER_KEY))
+                .sortWithinPartitions(col(CUSTOMER_KEY), col(NEED_KEY), col(STARTED_AT), col(CONTACT_ID));
+    ChainTagger tagger =
+        new ChainTagger(sorted.schema(), out.schema(), rules, asOf, channelCost, defaultChannelCost, clustered);
     return sorted.mapPartitions(tagger, Encoders.row(ChainTagger.nullable(out.schema())));
   }
 

@@ -22,7 +22,9 @@ public final class CanonicalTables {
           "contacts",
           1,
           "One row per customer contact (contact_id) on any channel, mapped from a raw export by conf/sources/*.conf."
-              + " Rows of one source are replaced as a whole on re-ingest.",
+              + " Rows of one source are replaced as a whole on re-ingest. Each source's files are clustered by customer:"
+              + " range-partitioned by customer_key and sorted by customer_key, started_at, contact_id"
+              + " (ingest.contacts-rows-per-file), so that each customer's contacts lie in one file.",
           TableContract.schema(
               required("contact_id", StringType, "Contact id from the source; unique"),
               required("customer_key", StringType,

@@ -123,8 +123,16 @@ public final class IngestJob {
             mapping.target().tableName(), warehouse.qualifiedName(CanonicalTables.QUARANTINE), mapping.name(),
             mapping.origin()));
       }
+      Dataset<Row> rows = Validation.accepted(resolved, mapping);
+      if (mapping.target() == Target.CONTACTS) {
+        // One shuffle here spares every full failure-demand run its shuffle and sort (CustomerClustering).
+        rows = CustomerClustering.cluster(
+            rows,
+            CustomerClustering.files(accepted, ingest.contactsRowsPerFile(), spark.sparkContext().defaultParallelism()));
+      }
+      Dataset<Row> written = rows;
       Step.run(spark, job, "writing " + accepted + " rows to " + mapping.target().tableName(),
-          () -> warehouse.replaceWhere(mapping.target().contract(), Validation.accepted(resolved, mapping), where, run.id()));
+          () -> warehouse.replaceWhere(mapping.target().contract(), written, where, run.id()));
       run.output(mapping.target().contract());
       LOG.info("Source {}: {} input rows, {} accepted, {} quarantined {}, {} duplicates", mapping.name(), input, accepted,
           quarantined, byReason, duplicates);

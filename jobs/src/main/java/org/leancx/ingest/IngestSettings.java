@@ -14,9 +14,19 @@ import org.leancx.common.SettingsException;
  * @param maxRejectRate a source whose quarantined / input rows exceeds this fails the run
  * @param futureTolerance timestamps later than now plus this are implausible
  * @param earliestDate timestamps before this date (UTC) are implausible
+ * @param contactsRowsPerFile about how many rows each file of the customer-clustered contacts table holds
  */
-public record IngestSettings(String sourcesDir, double maxRejectRate, Duration futureTolerance, LocalDate earliestDate) {
+public record IngestSettings(
+    String sourcesDir,
+    double maxRejectRate,
+    Duration futureTolerance,
+    LocalDate earliestDate,
+    long contactsRowsPerFile) {
   public IngestSettings {
+    if (contactsRowsPerFile < 1) {
+      throw new SettingsException(
+          "ingest.contacts-rows-per-file is " + contactsRowsPerFile + ": it must be at least 1 (default 1000000).");
+    }
     if (maxRejectRate < 0 || maxRejectRate > 1) {
       throw new SettingsException(
           "ingest.max-reject-rate is " + maxRejectRate + ": it must be between 0 and 1 (default 0.05).");
@@ -39,6 +49,7 @@ public record IngestSettings(String sourcesDir, double maxRejectRate, Duration f
         settings.path("ingest.sources-dir"),
         c.getDouble("ingest.max-reject-rate"),
         c.getDuration("ingest.future-tolerance"),
-        earliest);
+        earliest,
+        c.getLong("ingest.contacts-rows-per-file"));
   }
 }

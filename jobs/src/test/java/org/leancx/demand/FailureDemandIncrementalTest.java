@@ -22,6 +22,7 @@ import org.leancx.common.SparkTestBase;
 import org.leancx.common.TableContract;
 import org.leancx.common.Warehouse;
 import org.leancx.ingest.CanonicalTables;
+import org.leancx.ingest.CustomerClustering;
 
 /** An incremental run equals a full run, a rerun leaves identical tables, and no contact is lost. */
 class FailureDemandIncrementalTest extends SparkTestBase {
@@ -124,6 +125,27 @@ class FailureDemandIncrementalTest extends SparkTestBase {
     assertThat(fullResult.pending()).isPositive();
     assertThat(fullResult.chains()).isPositive();
     DemandInvariants.assertConsistent(full);
+  }
+
+  @Test
+  void aFullRunOverCustomerClusteredContactsEqualsTheShuffledRun() {
+    Warehouse shuffled = withContacts("demand-shuffled");
+    FailureDemand.Result expected = FailureDemand.run(shuffled, settings, FailureDemand.Slice.full());
+    assertThat(expected.perCustomer()).as("the inline contacts are not clustered: shuffled").isFalse();
+
+    Warehouse clustered = warehouse("demand-clustered");
+    clustered.replaceAll(CanonicalTables.CONTACTS, CustomerClustering.cluster(contacts, 3), "test");
+    FailureDemand.Result actual = FailureDemand.run(clustered, settings, FailureDemand.Slice.full());
+    assertThat(actual.perCustomer()).as("clustered as ingest writes contacts: customer by customer").isTrue();
+
+    assertThat(actual).usingRecursiveComparison().ignoringFields("perCustomer").isEqualTo(expected);
+    List<List<String>> want = snapshot(shuffled);
+    List<List<String>> got = snapshot(clustered);
+    for (int i = 0; i < OUTPUTS.size(); i++) {
+      assertThat(got.get(i)).as("table %s: per customer = shuffled", OUTPUTS.get(i).name()).isEqualTo(want.get(i));
+    }
+    assertThat(got.get(OUTPUTS.indexOf(DemandTables.EXCLUDED_CUSTOMERS))).hasSize(1);
+    DemandInvariants.assertConsistent(clustered);
   }
 
   /** Each table's rows as sorted strings (maps as JSON, so that the comparison does not depend on map order). */

@@ -117,7 +117,8 @@ class FailureDemandRealDataTest extends SparkTestBase {
             rules,
             asOf,
             demand.channelCost(),
-            demand.defaultChannelCost());
+            demand.defaultChannelCost(),
+            false);
     Row r =
         tagged
             .selectExpr(

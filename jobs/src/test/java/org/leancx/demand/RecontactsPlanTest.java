@@ -30,13 +30,43 @@ class RecontactsPlanTest extends SparkTestBase {
             demand.recontact(),
             Timestamp.valueOf("2026-01-31 00:00:00"),
             demand.channelCost(),
-            demand.defaultChannelCost());
+            demand.defaultChannelCost(),
+            false);
     String plan = tagged.queryExecution().executedPlan().toString();
     // With adaptive execution on, the string holds the initial plan once.
     assertThat(occurrences(plan, "Exchange hashpartitioning")).as(plan).isEqualTo(1);
     assertThat(occurrences(plan, "\\bSort \\[")).as(plan).isEqualTo(1);
     assertThat(occurrences(plan, "SortMergeJoin")).as(plan).isZero();
     assertThat(plan).contains("BroadcastHashJoin");
+  }
+
+  @Test
+  void taggingCustomerClusteredContactsHasNeitherShuffleNorSort() {
+    DemandSettings demand = DemandSettings.from(settings());
+    Dataset<Row> contacts =
+        new DemandTestData().add("a", "c", "phone", "2026-01-02 09:00", "billing_question").toDataFrame(spark);
+    Dataset<Row> excluded = org.apache.spark.sql.functions.broadcast(
+        Recontacts.serviceAccounts(contacts, demand.recontact()).select("customer_key"));
+    Dataset<Row> tagged =
+        Recontacts.tag(
+            Recontacts.withNeed(
+                contacts.join(excluded, "customer_key", "left_anti"),
+                Taxonomy.read(demand.taxonomy()).toDataFrame(spark),
+                demand.recontact()),
+            spark.createDataFrame(List.of(), DemandTables.CONTACT_DEMAND.schema()),
+            demand.recontact(),
+            Timestamp.valueOf("2026-01-31 00:00:00"),
+            demand.channelCost(),
+            demand.defaultChannelCost(),
+            true);
+    String plan = tagged.queryExecution().executedPlan().toString();
+    // The only shuffle and sort are the service accounts' own aggregate's, on the broadcast side of the anti-join.
+    String streamed = plan.substring(0, plan.indexOf("BroadcastExchange"));
+    assertThat(streamed).as(plan).contains("MapPartitions", "LocalTableScan");
+    assertThat(occurrences(streamed, "Exchange")).as(plan).isZero();
+    assertThat(occurrences(streamed, "\\bSort \\[")).as(plan).isZero();
+    assertThat(occurrences(plan, "SortMergeJoin")).as(plan).isZero();
+    assertThat(tagged.collectAsList()).hasSize(1);
   }
 
   @Test

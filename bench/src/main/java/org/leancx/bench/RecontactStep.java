@@ -91,9 +91,14 @@ public final class RecontactStep {
     boolean clustered = pass.clustered();
     Dataset<Row> accounts =
         clustered ? pass.serviceAccounts() : Recontacts.serviceAccounts(contacts, demand.recontact());
-    Dataset<Row> tagged =
-        tagged(spark, contacts, accounts, taxonomy, demand, Timestamp.from(pass.latestStart()), clustered);
-    Runnable write = () -> out.replaceAll(DemandTables.CONTACT_DEMAND, tagged, "bench");
+    Timestamp asOf = Timestamp.from(pass.latestStart());
+    // Tagging plans its input when called: inside the write (and, clustered, inside readingWholeFiles).
+    Runnable write =
+        () ->
+            out.replaceAll(
+                DemandTables.CONTACT_DEMAND,
+                tagged(spark, contacts, accounts, taxonomy, demand, asOf, clustered),
+                "bench");
     Step.run(
         spark,
         JOB,

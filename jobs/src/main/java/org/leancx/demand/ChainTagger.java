@@ -3,21 +3,21 @@ package org.leancx.demand;
 import java.io.Serializable;
 import java.sql.Timestamp;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
 import org.leancx.ingest.CustomerClustering;
 
 /**
@@ -31,11 +31,31 @@ import org.leancx.ingest.CustomerClustering;
  * columns; their fcr_status is recomputed. The semantics are those of docs/FAILURE_DEMAND.md; the DuckDB peer of the
  * benchmark (bench/) implements every one of these rules independently in SQL, and its output is compared with this
  * one column by column (DuckDbRecontactsTest) and by a fingerprint at every benchmark size.
+ *
+ * <p>It works on Spark's internal rows (strings as UTF-8 bytes, timestamps as microseconds), not on external Rows:
+ * decoding and re-encoding every string and timestamp of 24 columns cost about 7 s of the 10M-contact step, the
+ * internal rows about 3 s (docs/BENCHMARKS.md). Columns it does not compute are copied as they are.
  */
-final class ChainTagger implements MapPartitionsFunction<Row, Row>, Serializable {
+final class ChainTagger implements FlatMapFunction<Iterator<InternalRow>, InternalRow>, Serializable {
   private static final long serialVersionUID = 1L;
+  private static final UTF8String INBOUND = UTF8String.fromString("INBOUND");
+  private static final UTF8String FAILURE = UTF8String.fromString(Recontacts.FAILURE);
+  private static final UTF8String VALUE = UTF8String.fromString(Recontacts.VALUE);
+  private static final UTF8String UNCLASSIFIED = UTF8String.fromString(Recontacts.UNCLASSIFIED);
+  private static final UTF8String REPEATED = UTF8String.fromString(Recontacts.REPEATED);
+  private static final UTF8String PENDING = UTF8String.fromString(Recontacts.PENDING);
+  private static final UTF8String RESOLVED_FIRST_TIME = UTF8String.fromString(Recontacts.RESOLVED_FIRST_TIME);
+  private static final UTF8String AUTOMATION_INDUCED = UTF8String.fromString(Recontacts.AUTOMATION_INDUCED);
+  private static final UTF8String REPEAT_NOT_RESOLVED = UTF8String.fromString(Recontacts.REPEAT_NOT_RESOLVED);
+  private static final UTF8String BY_TAXONOMY_FAILURE = UTF8String.fromString("taxonomy_failure_reason");
+  private static final UTF8String BY_AUTOMATION = UTF8String.fromString("automation_induced");
+  private static final UTF8String BY_RECONTACT = UTF8String.fromString("recontact");
+  private static final UTF8String BY_TAXONOMY_VALUE = UTF8String.fromString("taxonomy_value_reason");
+  private static final UTF8String BY_NO_REASON = UTF8String.fromString("no_reason");
+  private static final UTF8String BY_NOT_IN_TAXONOMY = UTF8String.fromString("reason_not_in_taxonomy");
 
   private final int[] outFromIn;
+  private final DataType[] outTypes;
   private final int outWidth;
   private final int contactId;
   private final int customerKey;
@@ -73,7 +93,7 @@ final class ChainTagger implements MapPartitionsFunction<Row, Row>, Serializable
   private final long window;
   private final long maxChannelWindow;
   private final long transferGap;
-  private final HashSet<String> transferOutcomes;
+  private final List<String> transferOutcomes;
   private final boolean outboundCanRecontact;
   private final boolean automationInduced;
   private final long asOfSeconds;
@@ -92,8 +112,10 @@ final class ChainTagger implements MapPartitionsFunction<Row, Row>, Serializable
     this.clustered = clustered;
     outWidth = out.fields().length;
     outFromIn = new int[outWidth];
+    outTypes = new DataType[outWidth];
     for (int i = 0; i < outWidth; i++) {
       outFromIn[i] = in.fieldIndex(out.fields()[i].name());
+      outTypes[i] = in.fields()[outFromIn[i]].dataType();
     }
     contactId = in.fieldIndex(Recontacts.CONTACT_ID);
     customerKey = in.fieldIndex(Recontacts.CUSTOMER_KEY);
@@ -129,7 +151,7 @@ final class ChainTagger implements MapPartitionsFunction<Row, Row>, Serializable
     window = rules.window().getSeconds();
     maxChannelWindow = rules.maxChannelWindow().getSeconds();
     transferGap = rules.transferGap().getSeconds();
-    transferOutcomes = new HashSet<>(rules.transferOutcomes());
+    transferOutcomes = List.copyOf(rules.transferOutcomes());
     outboundCanRecontact = rules.outbound() == RecontactRules.Outbound.CAN_RECONTACT;
     automationInduced = rules.automation() == RecontactRules.Automation.AUTOMATION_INDUCED;
     asOfSeconds = Math.floorDiv(asOf.getTime(), 1000L);
@@ -137,7 +159,7 @@ final class ChainTagger implements MapPartitionsFunction<Row, Row>, Serializable
     this.defaultChannelCost = defaultChannelCost;
   }
 
-  /** The schema with every field nullable: the encoder's; the table contract checks NOT NULL on write. */
+  /** The schema with every field nullable: the output's; the table contract checks NOT NULL on write. */
   static StructType nullable(StructType schema) {
     StructField[] fields = schema.fields().clone();
     for (int i = 0; i < fields.length; i++) {
@@ -147,69 +169,30 @@ final class ChainTagger implements MapPartitionsFunction<Row, Row>, Serializable
   }
 
   @Override
-  public Iterator<Row> call(Iterator<Row> rows) {
-    return clustered ? new ByCustomer(rows) : bySortedNeed(rows);
+  public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
+    return clustered ? new ByCustomer(rows) : new BySortedNeed(rows);
   }
 
-  /** Over a partition sorted by customer, need, start and contact id: one run of rows per customer and need. */
-  private Iterator<Row> bySortedNeed(Iterator<Row> sorted) {
-    return new Iterator<>() {
-      private Row pending = sorted.hasNext() ? sorted.next() : null;
-      private final List<Row> group = new ArrayList<>();
-      private final List<Object[]> tagged = new ArrayList<>();
-      private int next;
+  /** What one partition's pass keeps: the rows of the group being tagged, their output, lookups by string. */
+  private abstract class Pass implements Iterator<InternalRow> {
+    final Iterator<InternalRow> rows;
+    final List<InternalRow> need = new ArrayList<>();
+    final List<Object[]> needOut = new ArrayList<>();
+    final List<Object[]> tagged = new ArrayList<>();
+    // Per distinct value: low-cardinality columns are looked up once, not decoded on every row.
+    final HashMap<UTF8String, Boolean> isTransferOutcome = new HashMap<>();
+    final HashMap<UTF8String, Long> channelWindow = new HashMap<>();
+    final HashMap<UTF8String, Double> cost = new HashMap<>();
+    InternalRow pending;
+    int next;
 
-      @Override
-      public boolean hasNext() {
-        return next < tagged.size() || pending != null;
-      }
-
-      @Override
-      public Row next() {
-        if (next == tagged.size()) {
-          if (pending == null) {
-            throw new NoSuchElementException();
-          }
-          group.clear();
-          group.add(pending);
-          pending = null;
-          while (sorted.hasNext()) {
-            Row r = sorted.next();
-            if (sameGroup(group.get(0), r)) {
-              group.add(r);
-            } else {
-              pending = r;
-              break;
-            }
-          }
-          tag(group, tagged);
-          next = 0;
-        }
-        return RowFactory.create(tagged.get(next++));
-      }
-    };
-  }
-
-  /**
-   * Over a partition in which each customer's rows are contiguous and customers ascend (a file of the contacts
-   * table as ingest writes it, {@link CustomerClustering}): buffers one customer at a time, sorts
-   * their rows by need, start and contact id in memory (Spark's order: strings by code point, nulls first) and tags
-   * each need's run. A customer key lower than the one before means the partition is not clustered; the pass then
-   * fails with {@link CustomerClustering#NOT_CLUSTERED} rather than tag a customer in two pieces.
-   */
-  private final class ByCustomer implements Iterator<Row> {
-    private final Iterator<Row> rows;
-    private final ArrayList<Row> customer = new ArrayList<>();
-    private final List<Object[]> need = new ArrayList<>();
-    private final List<Object[]> tagged = new ArrayList<>();
-    private Row pending;
-    private String previous;
-    private int next;
-
-    ByCustomer(Iterator<Row> rows) {
+    Pass(Iterator<InternalRow> rows) {
       this.rows = rows;
-      pending = rows.hasNext() ? rows.next() : null;
+      pending = rows.hasNext() ? rows.next().copy() : null;
     }
+
+    /** Fills {@link #tagged} with the next group's output rows. */
+    abstract void fill();
 
     @Override
     public boolean hasNext() {
@@ -217,19 +200,70 @@ final class ChainTagger implements MapPartitionsFunction<Row, Row>, Serializable
     }
 
     @Override
-    public Row next() {
+    public InternalRow next() {
       if (next == tagged.size()) {
         if (pending == null) {
           throw new NoSuchElementException();
         }
+        tagged.clear();
+        next = 0;
         fill();
       }
-      return RowFactory.create(tagged.get(next++));
+      return new GenericInternalRow(tagged.get(next++));
     }
 
-    private void fill() {
-      String key = pending.getString(customerKey);
-      if (previous != null && CustomerClustering.compareCodePoints(key, previous) < 0) {
+    /** Tags one customer's contacts about one need, in order, and appends them to {@link #tagged}. */
+    void tagNeed(List<InternalRow> group) {
+      tag(group, needOut, this);
+      tagged.addAll(needOut);
+    }
+  }
+
+  /** Over a partition sorted by customer, need, start and contact id: one run of rows per customer and need. */
+  private final class BySortedNeed extends Pass {
+    BySortedNeed(Iterator<InternalRow> rows) {
+      super(rows);
+    }
+
+    @Override
+    void fill() {
+      need.clear();
+      need.add(pending);
+      pending = null;
+      UTF8String customer = need.get(0).getUTF8String(customerKey);
+      UTF8String needValue = need.get(0).getUTF8String(needKey);
+      while (rows.hasNext()) {
+        InternalRow r = rows.next().copy();
+        if (customer.equals(r.getUTF8String(customerKey)) && Objects.equals(needValue, r.getUTF8String(needKey))) {
+          need.add(r);
+        } else {
+          pending = r;
+          break;
+        }
+      }
+      tagNeed(need);
+    }
+  }
+
+  /**
+   * Over a partition in which each customer's rows are contiguous and customers ascend (a file of the contacts
+   * table as ingest writes it, {@link CustomerClustering}): buffers one customer at a time, sorts their rows by need,
+   * start and contact id in memory (Spark's order: strings by UTF-8 bytes, nulls first) and tags each need's run. A
+   * customer key lower than the one before means the partition is not clustered; the pass then fails with
+   * {@link CustomerClustering#NOT_CLUSTERED} rather than tag a customer in two pieces.
+   */
+  private final class ByCustomer extends Pass {
+    private final ArrayList<InternalRow> customer = new ArrayList<>();
+    private UTF8String previous;
+
+    ByCustomer(Iterator<InternalRow> rows) {
+      super(rows);
+    }
+
+    @Override
+    void fill() {
+      UTF8String key = pending.getUTF8String(customerKey);
+      if (previous != null && key.compareTo(previous) < 0) {
         throw new IllegalStateException(
             CustomerClustering.NOT_CLUSTERED + ": customer " + key + " follows " + previous);
       }
@@ -237,8 +271,8 @@ final class ChainTagger implements MapPartitionsFunction<Row, Row>, Serializable
       customer.add(pending);
       pending = null;
       while (rows.hasNext()) {
-        Row r = rows.next();
-        if (key.equals(r.getString(customerKey))) {
+        InternalRow r = rows.next().copy();
+        if (key.equals(r.getUTF8String(customerKey))) {
           customer.add(r);
         } else {
           pending = r;
@@ -247,137 +281,127 @@ final class ChainTagger implements MapPartitionsFunction<Row, Row>, Serializable
       }
       previous = key;
       if (customer.size() > 1) {
-        customer.sort(this::compareNeedStartId);
+        customer.sort(ChainTagger.this::compareNeedStartId);
       }
-      tagged.clear();
-      next = 0;
       int from = 0;
       for (int i = 1; i <= customer.size(); i++) {
         if (i == customer.size()
-            || !Objects.equals(customer.get(from).get(needKey), customer.get(i).get(needKey))) {
-          tag(customer.subList(from, i), need);
-          tagged.addAll(need);
+            || !Objects.equals(customer.get(from).getUTF8String(needKey), customer.get(i).getUTF8String(needKey))) {
+          tagNeed(customer.subList(from, i));
           from = i;
         }
       }
     }
-
-    private int compareNeedStartId(Row a, Row b) {
-      int c = CustomerClustering.compareCodePoints((String) a.get(needKey), (String) b.get(needKey));
-      if (c != 0) {
-        return c;
-      }
-      c = compareTimes(a.get(startedAt), b.get(startedAt));
-      return c != 0 ? c : CustomerClustering.compareCodePoints((String) a.get(contactId), (String) b.get(contactId));
-    }
   }
 
-  /** Timestamps (java.sql.Timestamp or Instant), nulls first. */
-  private static int compareTimes(Object a, Object b) {
+  private int compareNeedStartId(InternalRow a, InternalRow b) {
+    int c = compareNullsFirst(a.getUTF8String(needKey), b.getUTF8String(needKey));
+    if (c != 0) {
+      return c;
+    }
+    c = Long.compare(a.getLong(startedAt), b.getLong(startedAt));
+    return c != 0 ? c : compareNullsFirst(a.getUTF8String(contactId), b.getUTF8String(contactId));
+  }
+
+  private static int compareNullsFirst(UTF8String a, UTF8String b) {
     if (a == null || b == null) {
       return a == null ? (b == null ? 0 : -1) : 1;
     }
-    if (a instanceof Timestamp x) {
-      return x.compareTo((Timestamp) b);
-    }
-    return ((Instant) a).compareTo((Instant) b);
-  }
-
-  private boolean sameGroup(Row a, Row b) {
-    return Objects.equals(a.get(customerKey), b.get(customerKey)) && Objects.equals(a.get(needKey), b.get(needKey));
+    return a.compareTo(b);
   }
 
   /** Tags one customer's contacts about one need, in order; replaces the contents of {@code out}. */
-  private void tag(List<Row> rows, List<Object[]> out) {
+  private void tag(List<InternalRow> rows, List<Object[]> out, Pass pass) {
     out.clear();
     int n = rows.size();
     boolean[] transfer = new boolean[n];
     Boolean[] recontact = new Boolean[n];
-    String anchorId = null;
+    UTF8String need = rows.get(0).getUTF8String(needKey);
+    Long needWindow = need == null ? null : windowByNeed.get(need.toString());
+    UTF8String anchorId = null;
     Integer anchorPosition = null;
     int anchorRn = 0;
     for (int i = 0; i < n; i++) {
-      Row r = rows.get(i);
+      InternalRow r = rows.get(i);
       Object[] v = new Object[outWidth];
       for (int c = 0; c < outWidth; c++) {
-        v[c] = r.get(outFromIn[c]);
+        v[c] = r.isNullAt(outFromIn[c]) ? null : r.get(outFromIn[c], outTypes[c]);
       }
       boolean isContext = r.getBoolean(context);
-      long start = seconds(r.get(startedAt));
-      Row prev = i == 0 ? null : rows.get(i - 1);
+      long start = seconds(r.getLong(startedAt));
+      InternalRow prev = i == 0 ? null : rows.get(i - 1);
       Long gap = null;
       boolean linkedTransfer = false;
       boolean linkedRecontact = false;
       if (prev != null) {
-        gap = start - seconds(prev.get(startedAt));
-        Object prevOutcome = prev.get(outcome);
-        long prevEnd = seconds(prev.isNullAt(endedAt) ? prev.get(startedAt) : prev.get(endedAt));
+        gap = start - seconds(prev.getLong(startedAt));
+        long prevEnd = seconds(prev.isNullAt(endedAt) ? prev.getLong(startedAt) : prev.getLong(endedAt));
         linkedTransfer =
-            prevOutcome != null
-                && transferOutcomes.contains(((String) prevOutcome).toLowerCase(Locale.ROOT))
+            !prev.isNullAt(outcome)
+                && isTransferOutcome(prev.getUTF8String(outcome), pass)
                 && start <= prevEnd + transferGap;
-        boolean canRecontact = outboundCanRecontact || "INBOUND".equals(r.get(direction));
-        linkedRecontact = !linkedTransfer && canRecontact && gap <= windowFor(r);
+        boolean canRecontact = outboundCanRecontact || INBOUND.equals(r.getUTF8String(direction));
+        linkedRecontact = !linkedTransfer && canRecontact && gap <= windowFor(needWindow, r, pass);
       }
       boolean isTransfer = isContext ? r.getBoolean(isTransferIn) : linkedTransfer;
-      Boolean isRecontact = isContext ? (Boolean) r.get(isRecontactIn) : Boolean.valueOf(linkedRecontact);
+      Boolean isRecontact =
+          isContext
+              ? (r.isNullAt(isRecontactIn) ? null : Boolean.valueOf(r.getBoolean(isRecontactIn)))
+              : Boolean.valueOf(linkedRecontact);
       boolean linked = isTransfer || Boolean.TRUE.equals(isRecontact);
       transfer[i] = isTransfer;
       recontact[i] = isRecontact;
       v[isTransferOut] = isTransfer;
       v[isRecontactOut] = isRecontact;
       if (!isContext) {
-        v[priorOut] = linked ? prev.get(contactId) : null;
+        v[priorOut] = linked ? prev.getUTF8String(contactId) : null;
         v[gapOut] = linked ? gap : null;
       }
       // A chain restarts at every contact that is not linked to its predecessor; context rows carry their chain.
       int rn = i + 1;
       if (isContext || !linked) {
-        Object id = isContext ? r.get(chainIdIn) : r.get(contactId);
-        Object position = isContext ? r.get(chainPositionIn) : Integer.valueOf(1);
-        anchorId = id == null ? anchorId : (String) id;
-        anchorPosition = position == null ? anchorPosition : (Integer) position;
+        UTF8String id = isContext ? r.getUTF8String(chainIdIn) : r.getUTF8String(contactId);
+        Integer position =
+            isContext ? (r.isNullAt(chainPositionIn) ? null : r.getInt(chainPositionIn)) : Integer.valueOf(1);
+        anchorId = id == null ? anchorId : id;
+        anchorPosition = position == null ? anchorPosition : position;
         anchorRn = rn;
       }
       v[chainIdOut] = anchorId;
       v[chainPositionOut] = anchorPosition == null ? null : anchorPosition + rn - anchorRn;
 
       if (!isContext) {
-        Object taxClass = r.get(taxonomyClass);
-        boolean taxonomyFailure = Recontacts.FAILURE.equals(taxClass);
-        boolean induced = automationInduced && linked && prev.get(automationFlow) != null;
+        UTF8String taxClass = r.getUTF8String(taxonomyClass);
+        boolean taxonomyFailure = FAILURE.equals(taxClass);
+        boolean induced = automationInduced && linked && !prev.isNullAt(automationFlow);
         boolean repeat = Boolean.TRUE.equals(isRecontact);
         if (taxonomyFailure) {
-          set(v, Recontacts.FAILURE, r.get(taxonomySubtype), "taxonomy_failure_reason");
+          set(v, FAILURE, r.getUTF8String(taxonomySubtype), BY_TAXONOMY_FAILURE);
         } else if (induced) {
-          set(v, Recontacts.FAILURE, Recontacts.AUTOMATION_INDUCED, "automation_induced");
+          set(v, FAILURE, AUTOMATION_INDUCED, BY_AUTOMATION);
         } else if (repeat) {
-          set(v, Recontacts.FAILURE, Recontacts.REPEAT_NOT_RESOLVED, "recontact");
-        } else if (Recontacts.VALUE.equals(taxClass)) {
-          set(v, Recontacts.VALUE, null, "taxonomy_value_reason");
+          set(v, FAILURE, REPEAT_NOT_RESOLVED, BY_RECONTACT);
+        } else if (VALUE.equals(taxClass)) {
+          set(v, VALUE, null, BY_TAXONOMY_VALUE);
         } else {
-          set(v, Recontacts.UNCLASSIFIED, null, r.isNullAt(reason) ? "no_reason" : "reason_not_in_taxonomy");
+          set(v, UNCLASSIFIED, null, r.isNullAt(reason) ? BY_NO_REASON : BY_NOT_IN_TAXONOMY);
         }
-        Object ch = r.get(channel);
-        Double cost = ch == null ? null : channelCost.get(((String) ch).toLowerCase(Locale.ROOT));
-        v[costOut] = cost == null ? defaultChannelCost : cost;
+        v[costOut] = cost(r.isNullAt(channel) ? null : r.getUTF8String(channel), pass);
       }
       out.add(v);
     }
     // Backwards: transfers continue the same touch, so the next contact that is not a transfer decides.
+    long censor = needWindow != null ? needWindow : maxChannelWindow;
     Boolean nextIsRecontact = null;
     for (int i = n - 1; i >= 0; i--) {
       Object[] v = out.get(i);
-      Row r = rows.get(i);
-      long start = seconds(r.get(startedAt));
-      Long need = windowByNeed.get((String) r.get(needKey));
-      long censor = need != null ? need : maxChannelWindow;
+      long start = seconds(rows.get(i).getLong(startedAt));
       if (Boolean.TRUE.equals(nextIsRecontact)) {
-        v[fcrOut] = Recontacts.REPEATED;
+        v[fcrOut] = REPEATED;
       } else if (start + censor > asOfSeconds) {
-        v[fcrOut] = Recontacts.PENDING;
+        v[fcrOut] = PENDING;
       } else {
-        v[fcrOut] = Recontacts.RESOLVED_FIRST_TIME;
+        v[fcrOut] = RESOLVED_FIRST_TIME;
       }
       if (!transfer[i] && recontact[i] != null) {
         nextIsRecontact = recontact[i];
@@ -385,29 +409,57 @@ final class ChainTagger implements MapPartitionsFunction<Row, Row>, Serializable
     }
   }
 
-  private void set(Object[] v, String demandClass, Object subtype, String decidedBy) {
+  private void set(Object[] v, UTF8String demandClass, UTF8String subtype, UTF8String decidedBy) {
     v[demandClassOut] = demandClass;
     v[subtypeOut] = subtype;
     v[decidedByOut] = decidedBy;
   }
 
-  /** The recontact window of a contact: by need, else by channel, else the default. */
-  private long windowFor(Row r) {
-    Long byNeed = windowByNeed.get((String) r.get(needKey));
-    if (byNeed != null) {
-      return byNeed;
+  /** Whether an outcome (any case) is one of the transfer outcomes. */
+  private boolean isTransferOutcome(UTF8String outcomeValue, Pass pass) {
+    Boolean known = pass.isTransferOutcome.get(outcomeValue);
+    if (known == null) {
+      known = transferOutcomes.contains(outcomeValue.toString().toLowerCase(Locale.ROOT));
+      pass.isTransferOutcome.put(outcomeValue.clone(), known);
     }
-    Object ch = r.get(channel);
-    Long byChannel = ch == null ? null : windowByChannel.get((String) ch);
-    return byChannel != null ? byChannel : window;
+    return known;
   }
 
-  /** Whole epoch seconds (floor), as Spark's cast of a timestamp to long. */
-  private static long seconds(Object timestamp) {
-    if (timestamp instanceof Timestamp t) {
-      return Math.floorDiv(t.getTime(), 1000L);
+  /** The recontact window of a contact: by need, else by channel, else the default. */
+  private long windowFor(Long needWindow, InternalRow r, Pass pass) {
+    if (needWindow != null) {
+      return needWindow;
     }
-    return ((Instant) timestamp).getEpochSecond();
+    if (r.isNullAt(channel)) {
+      return window;
+    }
+    UTF8String ch = r.getUTF8String(channel);
+    Long known = pass.channelWindow.get(ch);
+    if (known == null) {
+      Long byChannel = windowByChannel.get(ch.toString());
+      known = byChannel != null ? byChannel : window;
+      pass.channelWindow.put(ch.clone(), known);
+    }
+    return known;
+  }
+
+  /** The cost of a contact on a channel (any case): demand.channel-cost, else the default. */
+  private double cost(UTF8String ch, Pass pass) {
+    if (ch == null) {
+      return defaultChannelCost;
+    }
+    Double known = pass.cost.get(ch);
+    if (known == null) {
+      Double c = channelCost.get(ch.toString().toLowerCase(Locale.ROOT));
+      known = c == null ? defaultChannelCost : c;
+      pass.cost.put(ch.clone(), known);
+    }
+    return known;
+  }
+
+  /** Whole epoch seconds (floor) of a timestamp in microseconds, as Spark's cast of a timestamp to long. */
+  private static long seconds(long micros) {
+    return Math.floorDiv(micros, 1_000_000L);
   }
 
   private static HashMap<String, Long> seconds(Map<String, Duration> durations) {

@@ -13,14 +13,15 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
 import org.leancx.ingest.CustomerClustering;
 
 /**
@@ -68,21 +69,22 @@ public final class CustomerPass {
             col(Recontacts.CUSTOMER_KEY),
             unix_date(col(Recontacts.CONTACT_DATE)).as("day"),
             unix_micros(col(Recontacts.STARTED_AT)).as("micros"));
-    List<Row> rows =
+    // Over Spark's internal rows: the customer keys stay UTF-8 bytes, compared in Spark's order, never decoded.
+    List<Object[]> rows =
         CustomerClustering.readingWholeFiles(
-            spark, () -> narrow.mapPartitions(new PerFile(threshold), Encoders.row(OUT)).collectAsList());
+            spark, () -> narrow.queryExecution().toRdd().toJavaRDD().mapPartitions(new PerFile(threshold)).collect());
     Long latest = null;
     boolean ascending = true;
     List<String[]> ranges = new ArrayList<>();
     List<Row> accounts = new ArrayList<>();
-    for (Row r : rows) {
-      if (FILE.equals(r.getString(0))) {
-        ascending &= r.getBoolean(11);
-        ranges.add(new String[] {r.getString(8), r.getString(9)});
-        long t = r.getLong(10);
+    for (Object[] r : rows) {
+      if (FILE.equals(r[0])) {
+        ascending &= (Boolean) r[11];
+        ranges.add(new String[] {(String) r[8], (String) r[9]});
+        long t = (Long) r[10];
         latest = latest == null ? t : Math.max(latest, t);
       } else {
-        accounts.add(r);
+        accounts.add(RowFactory.create(r));
       }
     }
     Dataset<Row> serviceAccounts =
@@ -106,7 +108,7 @@ public final class CustomerPass {
    * Over one file: a service-account row for each customer over the threshold and one file row (customer range,
    * ascending or not, latest start). Rows: customer_key, day (days since 1970), micros.
    */
-  private static final class PerFile implements MapPartitionsFunction<Row, Row>, Serializable {
+  private static final class PerFile implements FlatMapFunction<Iterator<InternalRow>, Object[]>, Serializable {
     private static final long serialVersionUID = 1L;
     private final int threshold;
 
@@ -115,23 +117,24 @@ public final class CustomerPass {
     }
 
     @Override
-    public Iterator<Row> call(Iterator<Row> in) {
-      List<Row> out = new ArrayList<>();
+    public Iterator<Object[]> call(Iterator<InternalRow> in) {
+      List<Object[]> out = new ArrayList<>();
       if (!in.hasNext()) {
         return out.iterator();
       }
-      String first = null;
-      String current = null;
+      UTF8String first = null;
+      UTF8String current = null;
       boolean ascending = true;
       long latest = Long.MIN_VALUE;
       Map<Integer, Long> perDay = new HashMap<>();
       while (in.hasNext()) {
-        Row r = in.next();
-        String key = r.getString(0);
+        InternalRow r = in.next();
+        UTF8String key = r.getUTF8String(0);
         if (!key.equals(current)) {
+          key = key.clone(); // the scan reuses its row buffer
           if (current != null) {
             account(current, perDay, out);
-            ascending &= CustomerClustering.compareCodePoints(key, current) > 0;
+            ascending &= key.compareTo(current) > 0;
           } else {
             first = key;
           }
@@ -142,12 +145,15 @@ public final class CustomerPass {
         latest = Math.max(latest, r.getLong(2));
       }
       account(current, perDay, out);
-      out.add(RowFactory.create(FILE, null, null, null, null, null, null, null, first, current, latest, ascending));
+      out.add(
+          new Object[] {
+            FILE, null, null, null, null, null, null, null, first.toString(), current.toString(), latest, ascending
+          });
       return out.iterator();
     }
 
     /** The rule of {@link Recontacts#serviceAccounts}: busiest date is the later one on a tie. */
-    private void account(String customer, Map<Integer, Long> perDay, List<Row> out) {
+    private void account(UTF8String customer, Map<Integer, Long> perDay, List<Object[]> out) {
       long contacts = 0;
       long over = 0;
       long most = -1;
@@ -169,7 +175,10 @@ public final class CustomerPass {
         lastDay = Math.max(lastDay, day);
       }
       if (over > 0) {
-        out.add(RowFactory.create(ACCOUNT, customer, contacts, over, most, busiest, firstDay, lastDay, null, null, null, null));
+        out.add(
+            new Object[] {
+              ACCOUNT, customer.toString(), contacts, over, most, busiest, firstDay, lastDay, null, null, null, null
+            });
       }
     }
   }

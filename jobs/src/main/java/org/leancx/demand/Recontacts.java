@@ -26,8 +26,9 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
+import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.DataTypes;
@@ -150,7 +151,8 @@ public final class Recontacts {
    * @param clustered the contacts come straight from a scan of the customer-clustered contacts table, one whole
    *     file per partition ({@link org.leancx.ingest.CustomerClustering}), and there are no context rows: each
    *     partition is tagged customer by customer, with no shuffle and no sort
-   * @return rows in the contact_demand contract's columns, context rows included
+   * @return rows in the contact_demand contract's columns, context rows included; the input is planned (and, when
+   *     shuffled, its shuffle run) by this call, so make it inside the step that writes the result
    */
   public static Dataset<Row> tag(
       Dataset<Row> contacts,
@@ -161,7 +163,23 @@ public final class Recontacts {
       double defaultChannelCost,
       boolean clustered) {
     TableContract out = DemandTables.CONTACT_DEMAND;
-    // One frame: the new rows in the contract's columns (tags still null) and the context rows as they are.
+    Dataset<Row> ordered = ordered(union(contacts, context), clustered);
+    ChainTagger tagger =
+        new ChainTagger(ordered.schema(), out.schema(), rules, asOf, channelCost, defaultChannelCost, clustered);
+    // Over Spark's internal rows: no external Row conversion of 24 columns each way (ChainTagger). Planning the input
+    // here runs its shuffle (if any) now, so call this inside the step that writes the result.
+    RDD<InternalRow> input = ordered.queryExecution().toRdd();
+    RDD<InternalRow> tagged = input.toJavaRDD().mapPartitions(tagger).rdd();
+    return ((org.apache.spark.sql.classic.SparkSession) ordered.sparkSession())
+        .internalCreateDataFrame(tagged, ChainTagger.nullable(out.schema()), false);
+  }
+
+  /**
+   * One frame: the new rows in the contact_demand contract's columns (tags still null) and the context rows as they
+   * are, with the working columns of the tagging pass.
+   */
+  static Dataset<Row> union(Dataset<Row> contacts, Dataset<Row> context) {
+    TableContract out = DemandTables.CONTACT_DEMAND;
     List<Column> fresh = new ArrayList<>();
     List<Column> kept = new ArrayList<>();
     for (var f : out.schema().fields()) {
@@ -176,22 +194,21 @@ public final class Recontacts {
     kept.add(lit(true).as(CONTEXT));
     kept.add(lit(null).cast(DataTypes.StringType).as(TAXONOMY_CLASS));
     kept.add(lit(null).cast(DataTypes.StringType).as(TAXONOMY_SUBTYPE));
-    Dataset<Row> rows =
-        contacts
-            .select(fresh.toArray(Column[]::new))
-            .unionByName(context.select(kept.toArray(Column[]::new)));
+    return contacts
+        .select(fresh.toArray(Column[]::new))
+        .unionByName(context.select(kept.toArray(Column[]::new)));
+  }
 
-    // Clustered: each partition holds whole customers, tagged one customer at a time. Otherwise one shuffle by
-    // customer and one sort, then a single pass over each customer and need. Either way ChainTagger applies the
-    // rules; the five stacked Window operators it replaced cost about 2.5x the shuffle and sort (docs/DECISIONS.md).
-    Dataset<Row> sorted =
-        clustered
-            ? rows
-            : rows.repartition(col(CUSTOMER_KEY))
-                .sortWithinPartitions(col(CUSTOMER_KEY), col(NEED_KEY), col(STARTED_AT), col(CONTACT_ID));
-    ChainTagger tagger =
-        new ChainTagger(sorted.schema(), out.schema(), rules, asOf, channelCost, defaultChannelCost, clustered);
-    return sorted.mapPartitions(tagger, Encoders.row(ChainTagger.nullable(out.schema())));
+  /**
+   * The input of the single tagging pass: clustered, the rows as they come (each partition holds whole customers);
+   * otherwise one shuffle by customer and one sort by customer, need, start and contact id. The five stacked Window
+   * operators this replaced cost about 2.5x the shuffle and sort (docs/DECISIONS.md).
+   */
+  static Dataset<Row> ordered(Dataset<Row> rows, boolean clustered) {
+    return clustered
+        ? rows
+        : rows.repartition(col(CUSTOMER_KEY))
+            .sortWithinPartitions(col(CUSTOMER_KEY), col(NEED_KEY), col(STARTED_AT), col(CONTACT_ID));
   }
 
   /** Epoch seconds of a timestamp column. */

@@ -11,7 +11,7 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.leancx.common.SparkTestBase;
 
-/** The tagging plan has one shuffle and one sort before its single pass per customer and need; service accounts. */
+/** The tagging input has one shuffle and one sort (none when clustered) before its single pass; service accounts. */
 class RecontactsPlanTest extends SparkTestBase {
   @Test
   void taggingIsOneShuffleAndOneSort() {
@@ -22,17 +22,14 @@ class RecontactsPlanTest extends SparkTestBase {
     Object[] values = new Object[DemandTables.CONTACT_DEMAND.schema().size()];
     Dataset<Row> context =
         spark.createDataFrame(List.of(org.apache.spark.sql.RowFactory.create(values)), DemandTables.CONTACT_DEMAND.schema());
-    Dataset<Row> tagged =
-        Recontacts.tag(
-            Recontacts.withNeed(
-                contacts, Taxonomy.read(demand.taxonomy()).toDataFrame(spark), demand.recontact()),
-            context.where("contact_date > DATE'2026-01-01'"),
-            demand.recontact(),
-            Timestamp.valueOf("2026-01-31 00:00:00"),
-            demand.channelCost(),
-            demand.defaultChannelCost(),
+    Dataset<Row> input =
+        Recontacts.ordered(
+            Recontacts.union(
+                Recontacts.withNeed(
+                    contacts, Taxonomy.read(demand.taxonomy()).toDataFrame(spark), demand.recontact()),
+                context.where("contact_date > DATE'2026-01-01'")),
             false);
-    String plan = tagged.queryExecution().executedPlan().toString();
+    String plan = input.queryExecution().executedPlan().toString();
     // With adaptive execution on, the string holds the initial plan once.
     assertThat(occurrences(plan, "Exchange hashpartitioning")).as(plan).isEqualTo(1);
     assertThat(occurrences(plan, "\\bSort \\[")).as(plan).isEqualTo(1);
@@ -47,25 +44,29 @@ class RecontactsPlanTest extends SparkTestBase {
         new DemandTestData().add("a", "c", "phone", "2026-01-02 09:00", "billing_question").toDataFrame(spark);
     Dataset<Row> excluded = org.apache.spark.sql.functions.broadcast(
         Recontacts.serviceAccounts(contacts, demand.recontact()).select("customer_key"));
+    Dataset<Row> withNeed =
+        Recontacts.withNeed(
+            contacts.join(excluded, "customer_key", "left_anti"),
+            Taxonomy.read(demand.taxonomy()).toDataFrame(spark),
+            demand.recontact());
+    Dataset<Row> noContext = spark.createDataFrame(List.of(), DemandTables.CONTACT_DEMAND.schema());
+    String plan =
+        Recontacts.ordered(Recontacts.union(withNeed, noContext), true).queryExecution().executedPlan().toString();
+    // The only shuffle and sort are the service accounts' own aggregate's, on the broadcast side of the anti-join.
+    String streamed = plan.substring(0, plan.indexOf("BroadcastExchange"));
+    assertThat(streamed).as(plan).contains("LocalTableScan");
+    assertThat(occurrences(streamed, "Exchange")).as(plan).isZero();
+    assertThat(occurrences(streamed, "\\bSort \\[")).as(plan).isZero();
+    assertThat(occurrences(plan, "SortMergeJoin")).as(plan).isZero();
     Dataset<Row> tagged =
         Recontacts.tag(
-            Recontacts.withNeed(
-                contacts.join(excluded, "customer_key", "left_anti"),
-                Taxonomy.read(demand.taxonomy()).toDataFrame(spark),
-                demand.recontact()),
-            spark.createDataFrame(List.of(), DemandTables.CONTACT_DEMAND.schema()),
+            withNeed,
+            noContext,
             demand.recontact(),
             Timestamp.valueOf("2026-01-31 00:00:00"),
             demand.channelCost(),
             demand.defaultChannelCost(),
             true);
-    String plan = tagged.queryExecution().executedPlan().toString();
-    // The only shuffle and sort are the service accounts' own aggregate's, on the broadcast side of the anti-join.
-    String streamed = plan.substring(0, plan.indexOf("BroadcastExchange"));
-    assertThat(streamed).as(plan).contains("MapPartitions", "LocalTableScan");
-    assertThat(occurrences(streamed, "Exchange")).as(plan).isZero();
-    assertThat(occurrences(streamed, "\\bSort \\[")).as(plan).isZero();
-    assertThat(occurrences(plan, "SortMergeJoin")).as(plan).isZero();
     assertThat(tagged.collectAsList()).hasSize(1);
   }
 

@@ -1,7 +1,6 @@
 package org.leancx.capacity;
 
 import static org.apache.spark.sql.functions.array;
-import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
@@ -220,7 +219,7 @@ public final class LeanScorecard {
             sum(when(status.equalTo(Inputs.ContactDemand.RESOLVED_FIRST_TIME), 1L).otherwise(0L)).as(RESOLVED),
             sum(when(status.equalTo(Inputs.ContactDemand.REPEATED), 1L).otherwise(0L)).as(REPEATED),
             sum(when(col(Inputs.ContactDemand.IS_RECONTACT), 1L).otherwise(0L)).as(RECONTACTS),
-            coalesce(sum(when(col(IS_FAILURE), col(COST))), lit(0.0)).as("failure_cost"))
+            coalesce(exactSum(when(col(IS_FAILURE), col(COST)), 9), lit(0.0)).as("failure_cost"))
         .withColumn("failure_share", try_divide(col("failure_contacts"), col("contacts")))
         .withColumn("fcr_rate", try_divide(col(RESOLVED), col(RESOLVED).plus(col(REPEATED))))
         .withColumn("repeat_rate", try_divide(col(RECONTACTS), col("contacts")))
@@ -238,7 +237,19 @@ public final class LeanScorecard {
         count(lit(1)).as("closed_journeys"),
         percentile(lead, lit(0.5)).as("lead_time_p50_seconds"),
         percentile(lead, lit(0.85)).as("lead_time_p85_seconds"),
-        avg(col(Inputs.Journeys.FLOW_EFFICIENCY)).as("flow_efficiency"));
+        exactSum(col(Inputs.Journeys.FLOW_EFFICIENCY), 18)
+            .divide(count(col(Inputs.Journeys.FLOW_EFFICIENCY)))
+            .as("flow_efficiency"));
+  }
+
+  /**
+   * The sum of a double column, independent of the order of the rows: each value to {@code scale} decimals, summed
+   * exactly as a decimal, then a double. Spark sums doubles in the order tasks and files come, and a different order
+   * (another file layout, path against catalog mode) changed the last bits of the mean flow efficiency and of the
+   * failure cost (0.3 per bot contact), so that two runs over identical inputs differed.
+   */
+  static Column exactSum(Column doubles, int scale) {
+    return sum(doubles.cast(DataTypes.createDecimalType(38, scale))).cast(DataTypes.DoubleType);
   }
 
   /**

@@ -210,25 +210,17 @@ public final class FailureDemand {
             fresh.join(excluded, CUSTOMER_KEY, "left_anti"), taxonomy.toDataFrame(spark), rules);
     Timestamp asOfTime = Timestamp.from(asOf);
     String range = range(rewrittenFrom, slice.to());
-    Runnable perCustomer =
-        () ->
-            CustomerClustering.readingWholeFiles(
-                spark,
-                () ->
-                    writeTagged(
-                        warehouse,
-                        Recontacts.tag(
-                            contacts, context, rules, asOfTime, demand.channelCost(), demand.defaultChannelCost(), true),
-                        range,
-                        run.id()));
-    Runnable shuffled =
-        () ->
+    // Tagging plans its input when called, so it runs inside the step (and, per customer, inside readingWholeFiles).
+    java.util.function.Consumer<Boolean> tagAndWrite =
+        byCustomer ->
             writeTagged(
                 warehouse,
                 Recontacts.tag(
-                    contacts, context, rules, asOfTime, demand.channelCost(), demand.defaultChannelCost(), false),
+                    contacts, context, rules, asOfTime, demand.channelCost(), demand.defaultChannelCost(), byCustomer),
                 range,
                 run.id());
+    Runnable perCustomer = () -> CustomerClustering.readingWholeFiles(spark, () -> tagAndWrite.accept(true));
+    Runnable shuffled = () -> tagAndWrite.accept(false);
     String what = "tagging " + (range == null ? "all dates" : range);
     boolean taggedPerCustomer = clustered;
     if (clustered) {

@@ -27,6 +27,11 @@ public final class TableDocs {
       if (!c.partitionColumns().isEmpty()) {
         sb.append(". Partitioned by `").append(String.join("`, `", c.partitionColumns())).append("`");
       }
+      sb.append(". Data-skipping statistics on ")
+          .append(
+              c.statsColumns().isEmpty()
+                  ? "the first " + TableContract.DEFAULT_STATS_COLUMNS + " columns"
+                  : "`" + String.join("`, `", c.statsColumns()) + "`");
       sb.append(".\n\n| column | type | null | meaning |\n|---|---|---|---|\n");
       for (StructField f : c.schema().fields()) {
         sb.append("| `")

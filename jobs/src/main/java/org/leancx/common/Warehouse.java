@@ -202,7 +202,7 @@ public final class Warehouse {
                 .comment(contract.grain())
                 .addColumns(contract.schema())
                 .property(CONTRACT_VERSION, String.valueOf(contract.version()))
-                .property("delta.dataSkippingNumIndexedCols", "8");
+                .property(contract.statsProperty().getKey(), contract.statsProperty().getValue());
         // The CHECK constraints go in with the create, one commit: adding each by ALTER TABLE afterwards took one
         // commit and one snapshot reload per constraint (about 1 s each, docs/BENCHMARKS.md).
         for (Map.Entry<String, String> check : contract.checks().entrySet()) {
@@ -216,12 +216,22 @@ public final class Warehouse {
       }
       register(contract);
     }
-    Set<String> present =
+    Map<String, String> properties =
         Arrays.stream(spark.sql("SHOW TBLPROPERTIES " + identifier(contract)).collectAsList().toArray(Row[]::new))
-            .map(r -> r.getString(0))
+            .collect(Collectors.toMap(r -> r.getString(0), r -> r.getString(1), (a, b) -> b));
+    Set<String> present =
+        properties.keySet().stream()
             .filter(k -> k.startsWith("delta.constraints."))
             .map(k -> k.substring("delta.constraints.".length()))
             .collect(Collectors.toSet());
+    // A contract that names its statistics columns gets them on tables created before it did (one commit, once).
+    Map.Entry<String, String> stats = contract.statsProperty();
+    if (!contract.statsColumns().isEmpty() && !stats.getValue().equals(properties.get(stats.getKey()))) {
+      spark.sql(
+          "ALTER TABLE " + identifier(contract) + " SET TBLPROPERTIES (" + literal(stats.getKey()) + " = "
+              + literal(stats.getValue()) + ")");
+      LOG.info("Set {} = {} on table {}", stats.getKey(), stats.getValue(), contract.name());
+    }
     for (Map.Entry<String, String> check : contract.checks().entrySet()) {
       if (!present.contains(check.getKey().toLowerCase(java.util.Locale.ROOT))) {
         spark.sql(
@@ -252,7 +262,9 @@ public final class Warehouse {
     }
     ddl.append(" COMMENT ").append(literal(contract.grain()));
     ddl.append(" TBLPROPERTIES (").append(literal(CONTRACT_VERSION)).append(" = ")
-        .append(literal(String.valueOf(contract.version()))).append(", 'delta.dataSkippingNumIndexedCols' = '8'");
+        .append(literal(String.valueOf(contract.version()))).append(", ")
+        .append(literal(contract.statsProperty().getKey())).append(" = ")
+        .append(literal(contract.statsProperty().getValue()));
     for (Map.Entry<String, String> check : contract.checks().entrySet()) {
       ddl.append(", ").append(literal(constraintKey(check.getKey()))).append(" = ").append(literal(check.getValue()));
     }

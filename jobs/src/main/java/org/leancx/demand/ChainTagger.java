@@ -14,7 +14,9 @@ import java.util.Objects;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.JoinedRow;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
@@ -34,7 +36,8 @@ import org.leancx.ingest.CustomerClustering;
  *
  * <p>It works on Spark's internal rows (strings as UTF-8 bytes, timestamps as microseconds), not on external Rows:
  * decoding and re-encoding every string and timestamp of 24 columns cost about 7 s of the 10M-contact step, the
- * internal rows about 3 s (docs/BENCHMARKS.md). Columns it does not compute are copied as they are.
+ * internal rows about 3 s (docs/BENCHMARKS.md). Columns it does not compute are not copied: each output row is the
+ * input row joined with a row of the computed columns ({@link #outputSchema}).
  */
 final class ChainTagger implements FlatMapFunction<Iterator<InternalRow>, InternalRow>, Serializable {
   private static final long serialVersionUID = 1L;
@@ -54,9 +57,29 @@ final class ChainTagger implements FlatMapFunction<Iterator<InternalRow>, Intern
   private static final UTF8String BY_NO_REASON = UTF8String.fromString("no_reason");
   private static final UTF8String BY_NOT_IN_TAXONOMY = UTF8String.fromString("reason_not_in_taxonomy");
 
-  private final int[] outFromIn;
-  private final DataType[] outTypes;
-  private final int outWidth;
+  /**
+   * The contract columns the pass computes, in the order of its tag row. Its output row is the input row joined with
+   * the tag row ({@link #outputSchema}); the other contract columns are read from the input row as they are.
+   */
+  static final List<String> TAGS =
+      List.of(
+          Recontacts.IS_RECONTACT,
+          Recontacts.IS_TRANSFER,
+          Recontacts.PRIOR_CONTACT_ID,
+          Recontacts.GAP_SECONDS,
+          Recontacts.CHAIN_ID,
+          Recontacts.CHAIN_POSITION,
+          Recontacts.FCR_STATUS,
+          Recontacts.DEMAND_CLASS,
+          Recontacts.FAILURE_SUBTYPE,
+          Recontacts.DECIDED_BY,
+          Recontacts.COST);
+  /** The prefix of the tag row's column names in {@link #outputSchema}. */
+  static final String TAG_PREFIX = "__tag_";
+
+  // Input positions and types of the computed columns: a context row starts from its stored values.
+  private final int[] tagIn;
+  private final DataType[] tagTypes;
   private final int contactId;
   private final int customerKey;
   private final int needKey;
@@ -70,12 +93,12 @@ final class ChainTagger implements FlatMapFunction<Iterator<InternalRow>, Intern
   private final int context;
   private final int taxonomyClass;
   private final int taxonomySubtype;
-  // Input positions of the context rows' kept columns (the others are copied by outFromIn).
+  // Input positions of the context rows' kept columns.
   private final int isRecontactIn;
   private final int isTransferIn;
   private final int chainIdIn;
   private final int chainPositionIn;
-  // Output positions of the computed columns.
+  // Positions of the computed columns in the tag row.
   private final int isRecontactOut;
   private final int isTransferOut;
   private final int priorOut;
@@ -103,19 +126,17 @@ final class ChainTagger implements FlatMapFunction<Iterator<InternalRow>, Intern
 
   ChainTagger(
       StructType in,
-      StructType out,
       RecontactRules rules,
       Timestamp asOf,
       Map<String, Double> channelCost,
       double defaultChannelCost,
       boolean clustered) {
     this.clustered = clustered;
-    outWidth = out.fields().length;
-    outFromIn = new int[outWidth];
-    outTypes = new DataType[outWidth];
-    for (int i = 0; i < outWidth; i++) {
-      outFromIn[i] = in.fieldIndex(out.fields()[i].name());
-      outTypes[i] = in.fields()[outFromIn[i]].dataType();
+    tagIn = new int[TAGS.size()];
+    tagTypes = new DataType[TAGS.size()];
+    for (int k = 0; k < tagIn.length; k++) {
+      tagIn[k] = in.fieldIndex(TAGS.get(k));
+      tagTypes[k] = in.fields()[tagIn[k]].dataType();
     }
     contactId = in.fieldIndex(Recontacts.CONTACT_ID);
     customerKey = in.fieldIndex(Recontacts.CUSTOMER_KEY);
@@ -134,17 +155,17 @@ final class ChainTagger implements FlatMapFunction<Iterator<InternalRow>, Intern
     isTransferIn = in.fieldIndex(Recontacts.IS_TRANSFER);
     chainIdIn = in.fieldIndex(Recontacts.CHAIN_ID);
     chainPositionIn = in.fieldIndex(Recontacts.CHAIN_POSITION);
-    isRecontactOut = out.fieldIndex(Recontacts.IS_RECONTACT);
-    isTransferOut = out.fieldIndex(Recontacts.IS_TRANSFER);
-    priorOut = out.fieldIndex(Recontacts.PRIOR_CONTACT_ID);
-    gapOut = out.fieldIndex(Recontacts.GAP_SECONDS);
-    chainIdOut = out.fieldIndex(Recontacts.CHAIN_ID);
-    chainPositionOut = out.fieldIndex(Recontacts.CHAIN_POSITION);
-    fcrOut = out.fieldIndex(Recontacts.FCR_STATUS);
-    demandClassOut = out.fieldIndex(Recontacts.DEMAND_CLASS);
-    subtypeOut = out.fieldIndex(Recontacts.FAILURE_SUBTYPE);
-    decidedByOut = out.fieldIndex(Recontacts.DECIDED_BY);
-    costOut = out.fieldIndex(Recontacts.COST);
+    isRecontactOut = TAGS.indexOf(Recontacts.IS_RECONTACT);
+    isTransferOut = TAGS.indexOf(Recontacts.IS_TRANSFER);
+    priorOut = TAGS.indexOf(Recontacts.PRIOR_CONTACT_ID);
+    gapOut = TAGS.indexOf(Recontacts.GAP_SECONDS);
+    chainIdOut = TAGS.indexOf(Recontacts.CHAIN_ID);
+    chainPositionOut = TAGS.indexOf(Recontacts.CHAIN_POSITION);
+    fcrOut = TAGS.indexOf(Recontacts.FCR_STATUS);
+    demandClassOut = TAGS.indexOf(Recontacts.DEMAND_CLASS);
+    subtypeOut = TAGS.indexOf(Recontacts.FAILURE_SUBTYPE);
+    decidedByOut = TAGS.indexOf(Recontacts.DECIDED_BY);
+    costOut = TAGS.indexOf(Recontacts.COST);
 
     windowByNeed = seconds(rules.windowByNeed());
     windowByChannel = seconds(rules.windowByChannel());
@@ -159,13 +180,21 @@ final class ChainTagger implements FlatMapFunction<Iterator<InternalRow>, Intern
     this.defaultChannelCost = defaultChannelCost;
   }
 
-  /** The schema with every field nullable: the output's; the table contract checks NOT NULL on write. */
-  static StructType nullable(StructType schema) {
-    StructField[] fields = schema.fields().clone();
-    for (int i = 0; i < fields.length; i++) {
-      fields[i] = new StructField(fields[i].name(), fields[i].dataType(), true, fields[i].metadata());
+  /**
+   * The schema of the pass's rows: the input's columns, then the computed ones ({@link #TAGS}, named with
+   * {@link #TAG_PREFIX}), every field nullable (the table contract checks NOT NULL on write). Each output row is the
+   * input row joined with its tag row, so the columns the pass does not compute are never copied or boxed here: the
+   * projection to the contract's columns after the pass reads them straight from the input row.
+   */
+  static StructType outputSchema(StructType in) {
+    List<StructField> fields = new ArrayList<>();
+    for (StructField f : in.fields()) {
+      fields.add(new StructField(f.name(), f.dataType(), true, f.metadata()));
     }
-    return new StructType(fields);
+    for (String tag : TAGS) {
+      fields.add(new StructField(TAG_PREFIX + tag, in.fields()[in.fieldIndex(tag)].dataType(), true, Metadata.empty()));
+    }
+    return new StructType(fields.toArray(StructField[]::new));
   }
 
   @Override
@@ -178,7 +207,10 @@ final class ChainTagger implements FlatMapFunction<Iterator<InternalRow>, Intern
     final Iterator<InternalRow> rows;
     final List<InternalRow> need = new ArrayList<>();
     final List<Object[]> needOut = new ArrayList<>();
+    // The group's input rows and, at the same index, their tag rows' values.
+    final List<InternalRow> taggedRows = new ArrayList<>();
     final List<Object[]> tagged = new ArrayList<>();
+    final JoinedRow joined = new JoinedRow();
     // Per distinct value: low-cardinality columns are looked up once, not decoded on every row.
     final HashMap<UTF8String, Boolean> isTransferOutcome = new HashMap<>();
     final HashMap<UTF8String, Long> channelWindow = new HashMap<>();
@@ -206,16 +238,19 @@ final class ChainTagger implements FlatMapFunction<Iterator<InternalRow>, Intern
           throw new NoSuchElementException();
         }
         tagged.clear();
+        taggedRows.clear();
         next = 0;
         fill();
       }
-      return new GenericInternalRow(tagged.get(next++));
+      int i = next++;
+      return joined.apply(taggedRows.get(i), new GenericInternalRow(tagged.get(i)));
     }
 
     /** Tags one customer's contacts about one need, in order, and appends them to {@link #tagged}. */
     void tagNeed(List<InternalRow> group) {
       tag(group, needOut, this);
       tagged.addAll(needOut);
+      taggedRows.addAll(group);
     }
   }
 
@@ -263,7 +298,7 @@ final class ChainTagger implements FlatMapFunction<Iterator<InternalRow>, Intern
     @Override
     void fill() {
       UTF8String key = pending.getUTF8String(customerKey);
-      if (previous != null && key.compareTo(previous) < 0) {
+      if (previous != null && key.binaryCompare(previous) < 0) {
         throw new IllegalStateException(
             CustomerClustering.NOT_CLUSTERED + ": customer " + key + " follows " + previous);
       }
@@ -307,7 +342,8 @@ final class ChainTagger implements FlatMapFunction<Iterator<InternalRow>, Intern
     if (a == null || b == null) {
       return a == null ? (b == null ? 0 : -1) : 1;
     }
-    return a.compareTo(b);
+    // binaryCompare, not compareTo: the same order, but compareTo reads an environment variable on every call.
+    return a.binaryCompare(b);
   }
 
   /** Tags one customer's contacts about one need, in order; replaces the contents of {@code out}. */
@@ -323,11 +359,13 @@ final class ChainTagger implements FlatMapFunction<Iterator<InternalRow>, Intern
     int anchorRn = 0;
     for (int i = 0; i < n; i++) {
       InternalRow r = rows.get(i);
-      Object[] v = new Object[outWidth];
-      for (int c = 0; c < outWidth; c++) {
-        v[c] = r.isNullAt(outFromIn[c]) ? null : r.get(outFromIn[c], outTypes[c]);
-      }
       boolean isContext = r.getBoolean(context);
+      Object[] v = new Object[tagIn.length];
+      if (isContext) {
+        for (int k = 0; k < tagIn.length; k++) {
+          v[k] = r.isNullAt(tagIn[k]) ? null : r.get(tagIn[k], tagTypes[k]);
+        }
+      }
       long start = seconds(r.getLong(startedAt));
       InternalRow prev = i == 0 ? null : rows.get(i - 1);
       Long gap = null;

@@ -78,7 +78,10 @@ public final class DemandTables {
               "recontact_has_prior", "NOT is_recontact OR (prior_contact_id IS NOT NULL AND gap_seconds >= 0)",
               "recontact_not_transfer", "NOT (is_recontact AND is_transfer)",
               "chain_start_is_own_chain", "chain_position > 1 OR chain_id = contact_id",
-              "chain_position_positive", "chain_position >= 1"));
+              "chain_position_positive", "chain_position >= 1"),
+          // Filtered by period (and replaced by date slices), by time and by customer: files hold disjoint customer
+          // ranges when contacts are customer-clustered. Ids and low-cardinality columns span every file.
+          List.of("contact_date", "started_at", "customer_key"));
 
   /** {@code recontact_chains}: one row per chain that holds at least one recontact. */
   public static final TableContract RECONTACT_CHAINS =

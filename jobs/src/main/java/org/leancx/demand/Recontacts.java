@@ -165,13 +165,19 @@ public final class Recontacts {
     TableContract out = DemandTables.CONTACT_DEMAND;
     Dataset<Row> ordered = ordered(union(contacts, context), clustered);
     ChainTagger tagger =
-        new ChainTagger(ordered.schema(), out.schema(), rules, asOf, channelCost, defaultChannelCost, clustered);
+        new ChainTagger(ordered.schema(), rules, asOf, channelCost, defaultChannelCost, clustered);
     // Over Spark's internal rows: no external Row conversion of 24 columns each way (ChainTagger). Planning the input
     // here runs its shuffle (if any) now, so call this inside the step that writes the result.
     RDD<InternalRow> input = ordered.queryExecution().toRdd();
     RDD<InternalRow> tagged = input.toJavaRDD().mapPartitions(tagger).rdd();
+    List<Column> columns = new ArrayList<>();
+    for (var f : out.schema().fields()) {
+      String name = f.name();
+      columns.add(ChainTagger.TAGS.contains(name) ? col(ChainTagger.TAG_PREFIX + name).as(name) : col(name));
+    }
     return ((org.apache.spark.sql.classic.SparkSession) ordered.sparkSession())
-        .internalCreateDataFrame(tagged, ChainTagger.nullable(out.schema()), false);
+        .internalCreateDataFrame(tagged, ChainTagger.outputSchema(ordered.schema()), false)
+        .select(columns.toArray(Column[]::new));
   }
 
   /**

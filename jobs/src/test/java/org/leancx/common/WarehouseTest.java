@@ -50,6 +50,45 @@ class WarehouseTest extends SparkTestBase {
   }
 
   @Test
+  void statisticsAreOnTheContractsStatsColumnsAlsoForTablesCreatedBefore() {
+    Warehouse w = warehouse("contract-stats");
+    w.ensure(DAILY);
+    assertThat(property("delta.dataSkippingNumIndexedCols")).isEqualTo("8");
+    TableContract dayStats =
+        new TableContract(
+            DAILY.name(),
+            DAILY.version(),
+            DAILY.grain(),
+            DAILY.schema(),
+            DAILY.partitionColumns(),
+            DAILY.keyColumns(),
+            DAILY.checks(),
+            List.of("day"));
+    w.replaceAll(dayStats, daily(new Object[] {"a", Date.valueOf("2024-01-01"), 1L}), "run-1");
+    assertThat(property("delta.dataSkippingStatsColumns")).isEqualTo("day");
+    String stats =
+        spark.read().json(w.location(DAILY) + "/_delta_log/*.json")
+            .where("add IS NOT NULL")
+            .select("add.stats")
+            .first()
+            .getString(0);
+    assertThat(stats).contains("\"minValues\":{\"day\":\"2024-01-01\"}").doesNotContain("thing");
+    assertThatThrownBy(
+            () ->
+                new TableContract(
+                    "t", 1, "g", DAILY.schema(), List.of(), List.of(), Map.of(), List.of("no_such_column")))
+        .hasMessageContaining("no_such_column");
+  }
+
+  private static String property(String key) {
+    return spark.sql("SHOW TBLPROPERTIES leancx.daily_things").collectAsList().stream()
+        .filter(r -> r.getString(0).equals(key))
+        .map(r -> r.getString(1))
+        .findFirst()
+        .orElse(null);
+  }
+
+  @Test
   void replaceWhereIsIdempotentAndOnlyTouchesItsSlice() {
     Warehouse w = warehouse("contract-replace");
     Dataset<Row> first =

@@ -5,11 +5,15 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.SparkConf;
 import org.apache.spark.executor.TaskMetrics;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerApplicationEnd;
+import org.apache.spark.scheduler.SparkListenerStageSubmitted;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 
 /**
@@ -20,6 +24,14 @@ import org.apache.spark.scheduler.SparkListenerTaskEnd;
 public final class ShuffleMetricsListener extends SparkListener {
   /** The Spark setting that names the output file. */
   public static final String METRICS_FILE = "spark.leancx.bench.metrics";
+
+  /**
+   * A local property ({@code SparkContext.setLocalProperty}) that, set to {@code true}, leaves the jobs it covers out
+   * of the sums: checks the harness runs after the timing, such as the fingerprint.
+   */
+  public static final String UNTIMED = "leancx.bench.untimed";
+
+  private final Set<Integer> untimedStages = ConcurrentHashMap.newKeySet();
 
   private final String file;
   private final AtomicLong tasks = new AtomicLong();
@@ -34,9 +46,17 @@ public final class ShuffleMetricsListener extends SparkListener {
   }
 
   @Override
+  public void onStageSubmitted(SparkListenerStageSubmitted submitted) {
+    Properties p = submitted.properties();
+    if (p != null && "true".equals(p.getProperty(UNTIMED))) {
+      untimedStages.add(submitted.stageInfo().stageId());
+    }
+  }
+
+  @Override
   public void onTaskEnd(SparkListenerTaskEnd taskEnd) {
     TaskMetrics m = taskEnd.taskMetrics();
-    if (m == null) {
+    if (m == null || untimedStages.contains(taskEnd.stageId())) {
       return;
     }
     tasks.incrementAndGet();

@@ -211,32 +211,14 @@ public final class Benchmark implements Callable<Integer> {
       all.add(new Measurement(contactRows, job, master, samples));
     }
 
-    List<String> masters = new ArrayList<>(List.of(master));
-    if (compareLocal1 && !master.equals("local[1]")) {
-      masters.add("local[1]");
-    }
+    // The step and the DuckDB peer alternate, run by run, so that both see the machine in the same state (a shared
+    // machine drifts by 10-20% within minutes); local[1], when asked, runs after them.
     Map<String, String> fingerprints = new LinkedHashMap<>();
-    for (String m : masters) {
-      List<Sample> samples = new ArrayList<>();
-      for (int r = 1; r <= runs; r++) {
-        System.out.printf("bench: recontact step (%s) run %d of %d%n", m, r, runs);
-        Path out = dir.resolve("step-warehouse");
-        deleteRecursively(out);
-        String name = "recontact-step-" + m.replaceAll("[^a-z0-9]", "") + "-" + r;
-        ChildRun c =
-            child(dir, name, RecontactStep.class.getName(),
-                List.of(warehouse.toString(), out.toString(), "--set", "spark.master=" + m));
-        samples.add(
-            new Sample(c.wallSeconds(), c.peakRssBytes(), Double.parseDouble(c.results().get("seconds")),
-                shuffleBytes(dir, name), Long.parseLong(c.results().get("recontacts"))));
-        fingerprints.put("leancx " + m + " run " + r, c.results().get("fingerprint"));
-      }
-      all.add(new Measurement(contactRows, "recontact step (Delta in, Delta out)", m, samples));
-    }
-
     int threads = threads(master);
+    List<Sample> step = new ArrayList<>();
     List<Sample> duck = new ArrayList<>();
     for (int r = 1; r <= runs; r++) {
+      step.add(stepRun(dir, warehouse, master, r, fingerprints));
       System.out.printf("bench: DuckDB peer (threads=%d) run %d of %d%n", threads, r, runs);
       ChildRun c =
           child(dir, "duckdb-" + r, DuckDbPeer.class.getName(),
@@ -245,6 +227,17 @@ public final class Benchmark implements Callable<Integer> {
       duck.add(new Sample(c.wallSeconds(), c.peakRssBytes(), Double.parseDouble(c.results().get("seconds")), -1,
           Long.parseLong(c.results().get("recontacts"))));
       fingerprints.put("DuckDB run " + r, c.results().get("fingerprint"));
+      System.out.printf(java.util.Locale.ROOT, "bench: run %d: step %.1f s, DuckDB %.1f s in process: %.2fx%n", r,
+          step.get(r - 1).innerSeconds(), duck.get(r - 1).innerSeconds(),
+          step.get(r - 1).innerSeconds() / duck.get(r - 1).innerSeconds());
+    }
+    all.add(new Measurement(contactRows, "recontact step (Delta in, Delta out)", master, step));
+    if (compareLocal1 && !master.equals("local[1]")) {
+      List<Sample> one = new ArrayList<>();
+      for (int r = 1; r <= runs; r++) {
+        one.add(stepRun(dir, warehouse, "local[1]", r, fingerprints));
+      }
+      all.add(new Measurement(contactRows, "recontact step (Delta in, Delta out)", "local[1]", one));
     }
     all.add(new Measurement(contactRows, "DuckDB peer (Parquet in, Parquet out)", "threads=" + threads, duck));
 
@@ -270,6 +263,21 @@ public final class Benchmark implements Callable<Integer> {
     if (!agree) {
       problems.add("contact_demand fingerprints differ at " + contactRows + " contacts: " + fingerprints);
     }
+  }
+
+  /** One run of the recontact step in a child JVM, into a fresh output warehouse. */
+  private Sample stepRun(Path dir, Path warehouse, String m, int r, Map<String, String> fingerprints)
+      throws IOException {
+    System.out.printf("bench: recontact step (%s) run %d of %d%n", m, r, runs);
+    Path out = dir.resolve("step-warehouse");
+    deleteRecursively(out);
+    String name = "recontact-step-" + m.replaceAll("[^a-z0-9]", "") + "-" + r;
+    ChildRun c =
+        child(dir, name, RecontactStep.class.getName(),
+            List.of(warehouse.toString(), out.toString(), "--set", "spark.master=" + m));
+    fingerprints.put("leancx " + m + " run " + r, c.results().get("fingerprint"));
+    return new Sample(c.wallSeconds(), c.peakRssBytes(), Double.parseDouble(c.results().get("seconds")),
+        shuffleBytes(dir, name), Long.parseLong(c.results().get("recontacts")));
   }
 
   private Measurement single(long contacts, String what, ChildRun c, Path dir, String name) {

@@ -305,6 +305,8 @@ public final class Benchmark implements Callable<Integer> {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx" + heap);
+    // The launcher's collector (./leancx: LEANCX_GC, default the throughput collector).
+    command.add(System.getenv().getOrDefault("LEANCX_GC", "-XX:+UseParallelGC"));
     for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
       if (a.startsWith("--add-opens") || a.startsWith("--add-modules") || a.startsWith("-XX:+IgnoreUnrecognized")
           || a.startsWith("-Djdk.reflect") || a.startsWith("-Dio.netty")) {
@@ -387,7 +389,8 @@ public final class Benchmark implements Callable<Integer> {
     sb.append("- Commit: ").append(gitCommit()).append("\n");
     sb.append("- Machine: nproc ").append(Runtime.getRuntime().availableProcessors()).append(", memory ")
         .append(memTotalGib()).append(" GiB, Java ").append(System.getProperty("java.version"))
-        .append(", child heap -Xmx").append(heap).append("\n");
+        .append(", child heap -Xmx").append(heap).append(", ")
+        .append(System.getenv().getOrDefault("LEANCX_GC", "-XX:+UseParallelGC")).append("\n");
     sb.append("- `uptime` before: `").append(loadBefore).append("`; after: `").append(loadAfter).append("`\n\n");
     sb.append(table).append("\n");
     List<Long> sizes = all.stream().map(Measurement::contacts).distinct().sorted().toList();

@@ -1,6 +1,9 @@
 package org.leancx.ingest;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
 
 import java.time.Instant;
 import java.util.List;
@@ -81,8 +84,22 @@ public final class IngestJob {
         () -> SourceReader.read(spark, mapping));
     Validation.Plausibility plausibility = Validation.Plausibility.of(ingest, Instant.now());
     Dataset<Row> validated = Validation.validate(raw.rows(), raw.columns(), mapping, plausibility, pseudonymizer);
-    Dataset<Row> resolved =
-        Validation.resolveDuplicates(validated, raw.columns(), mapping).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> repeatedIds = Validation.repeatedIds(validated, mapping).persist(StorageLevel.MEMORY_AND_DISK());
+    Validation.Resolution resolution;
+    try {
+      Row repeats = Step.run(spark, job, "finding repeated " + mapping.target().idField() + "s",
+          () -> repeatedIds.agg(count(lit(1)), sum(col(Validation.REPEATED_ROWS))).first());
+      long repeatedRows = repeats.isNullAt(1) ? 0 : repeats.getLong(1);
+      boolean broadcast = repeatedRows <= ingest.broadcastRepeatedRows();
+      LOG.info("Source {}: {} {}s occur in more than one record ({} records): {}", mapping.name(), repeats.getLong(0),
+          mapping.target().idField(), repeatedRows,
+          broadcast ? "resolved among themselves" : "more than ingest.broadcast-repeated-rows, every record is ranked");
+      resolution = Validation.resolveDuplicates(validated, raw.columns(), mapping, broadcast ? repeatedIds : null);
+    } catch (RuntimeException e) {
+      repeatedIds.unpersist();
+      throw e;
+    }
+    Dataset<Row> resolved = resolution.rows();
     try {
       Map<String, Long> byStatus = new TreeMap<>();
       Map<String, Long> byReason = new TreeMap<>();
@@ -143,7 +160,8 @@ public final class IngestJob {
           warehouse.qualifiedName(CanonicalTables.QUARANTINE) + " at " + warehouse.location(CanonicalTables.QUARANTINE),
           run.id());
     } finally {
-      resolved.unpersist();
+      resolution.close();
+      repeatedIds.unpersist();
     }
   }
 }

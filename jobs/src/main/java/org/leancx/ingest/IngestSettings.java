@@ -15,14 +15,21 @@ import org.leancx.common.SettingsException;
  * @param futureTolerance timestamps later than now plus this are implausible
  * @param earliestDate timestamps before this date (UTC) are implausible
  * @param contactsRowsPerFile about how many rows each file of the customer-clustered contacts table holds
+ * @param broadcastRepeatedRows records of repeated ids are resolved among themselves when at most this many
+ *     (no shuffle of the others); above it every record is ranked in one window
  */
 public record IngestSettings(
     String sourcesDir,
     double maxRejectRate,
     Duration futureTolerance,
     LocalDate earliestDate,
-    long contactsRowsPerFile) {
+    long contactsRowsPerFile,
+    long broadcastRepeatedRows) {
   public IngestSettings {
+    if (broadcastRepeatedRows < 0) {
+      throw new SettingsException(
+          "ingest.broadcast-repeated-rows is " + broadcastRepeatedRows + ": it must be 0 or more (default 1000000).");
+    }
     if (contactsRowsPerFile < 1) {
       throw new SettingsException(
           "ingest.contacts-rows-per-file is " + contactsRowsPerFile + ": it must be at least 1 (default 1000000).");
@@ -50,6 +57,7 @@ public record IngestSettings(
         c.getDouble("ingest.max-reject-rate"),
         c.getDuration("ingest.future-tolerance"),
         earliest,
-        c.getLong("ingest.contacts-rows-per-file"));
+        c.getLong("ingest.contacts-rows-per-file"),
+        c.getLong("ingest.broadcast-repeated-rows"));
   }
 }

@@ -68,6 +68,7 @@ public final class SourceReader {
   private static final String SPLIT_FIRST_ORDER = "_split_first_order";
   private static final String SPLIT_ROWS = "_split_rows";
   private static final String SPLIT_FIRST_RECORD = "_split_first_record";
+  private static final String SPLIT_RELATIVE = "_split_relative";
 
   /**
    * The raw records of a source.
@@ -184,7 +185,8 @@ public final class SourceReader {
    * it, into one task.
    */
   private static Dataset<Row> numbered(Dataset<Row> rows, String base, List<String> columns) {
-    Column path = regexp_replace(col(FILE_PATH), "^[a-zA-Z][a-zA-Z0-9+.-]*:(//[^/]*)?", "");
+    // The file name relative to the base, computed once per split (a regular expression per record cost more).
+    Column path = regexp_replace(col(SPLIT_FILE), "^[a-zA-Z][a-zA-Z0-9+.-]*:(//[^/]*)?", "");
     String basePath = base.replaceAll("^[a-zA-Z][a-zA-Z0-9+.-]*:(//[^/]*)?", "").replaceAll("/+$", "") + "/";
     Column relative =
         when(path.startsWith(basePath), substring(path, basePath.length() + 1, Integer.MAX_VALUE))
@@ -204,6 +206,7 @@ public final class SourceReader {
                                     .rowsBetween(Window.unboundedPreceding(), -1)),
                         lit(0L))
                     .plus(lit(1L)))
+            .withColumn(SPLIT_RELATIVE, relative)
             .drop(SPLIT_ROWS);
     Dataset<Row> joined =
         rows.join(
@@ -215,7 +218,7 @@ public final class SourceReader {
       out.add(source(c));
     }
     out.add(col(CORRUPT));
-    out.add(relative.as(FILE));
+    out.add(col(SPLIT_RELATIVE).as(FILE));
     out.add(col(SPLIT_FIRST_RECORD).plus(col(ORDER)).minus(col(SPLIT_FIRST_ORDER)).cast("long").as(RECORD));
     return joined.select(out.toArray(Column[]::new));
   }

@@ -1,9 +1,11 @@
 package org.leancx.ingest;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
@@ -40,9 +42,11 @@ import java.util.function.Function;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * The pure transforms of ingest: map raw string records onto the canonical fields, give each bad record its reason
@@ -71,6 +75,19 @@ public final class Validation {
   public static final long MAX_SECONDS = 365L * 24 * 3600;
 
   private static final String ATTRIBUTE = "_attr_";
+  private static final String VALID = "_valid";
+  private static final String REPEAT = "_repeat";
+  private static final String CANDIDATE = "_candidate";
+  private static final String CONFLICT = "_conflict";
+  private static final String CONFLICT_MESSAGE = "_conflict_message";
+  private static final String RESOLVED_FILE = "_resolved_file";
+  private static final String RESOLVED_RECORD = "_resolved_record";
+  private static final String RESOLVED_CONFLICT = "_resolved_conflict";
+  private static final String RESOLVED_MESSAGE = "_resolved_message";
+  /** The id column of {@link #repeatedIds}. */
+  public static final String REPEATED_ID = "_repeated_id";
+  /** How many records have that id, in {@link #repeatedIds}. */
+  public static final String REPEATED_ROWS = "_repeated_rows";
   private static final String SOURCE_PREFIX = "_src_";
   private static final String RAW_PREFIX = "_raw_";
   private static final String NUMBER_PREFIX = "_num_";
@@ -299,11 +316,137 @@ public final class Validation {
   }
 
   /**
+   * The ids that occur in more than one record, valid or not, with their record counts ({@link #REPEATED_ID},
+   * {@link #REPEATED_ROWS}). Only the id column is read, so this costs a narrow scan and an aggregate of one column.
+   */
+  public static Dataset<Row> repeatedIds(Dataset<Row> validated, SourceMapping mapping) {
+    String id = mapping.target().idField();
+    return validated
+        .select(col(id))
+        .where(col(id).isNotNull())
+        .groupBy(col(id))
+        .agg(count(lit(1)).as(REPEATED_ROWS))
+        .where(col(REPEATED_ROWS).gt(1))
+        .select(col(id).as(REPEATED_ID), col(REPEATED_ROWS));
+  }
+
+  /**
+   * The records with their {@link #STATUS}, and the cached datasets behind them, unpersisted by {@link #close}.
+   *
+   * @param rows every record, with {@link #STATUS}, {@link #CODE}, {@link #MESSAGE} and {@link #RAW}
+   */
+  public record Resolution(Dataset<Row> rows, List<Dataset<Row>> cached) implements AutoCloseable {
+    @Override
+    public void close() {
+      cached.forEach(Dataset::unpersist);
+    }
+  }
+
+  /**
    * Resolves records with the same id among the valid ones, ordered by file and record: the first is kept; a later
    * one with the same content is a {@link #DUPLICATE}, one with other content is quarantined as
-   * DUPLICATE_ID_CONFLICT. Sets {@link #STATUS} on every record.
+   * DUPLICATE_ID_CONFLICT. Sets {@link #STATUS} on every record and drops the raw source columns. The rows are
+   * read three times (counts, quarantine, table), so they are cached (MEMORY_AND_DISK) after validation.
+   *
+   * @param repeated the ids of {@link #repeatedIds}, small enough to broadcast: only their records are ranked, and
+   *     the others pass without a shuffle; null to rank every record in one window (one shuffle of every record)
    */
-  public static Dataset<Row> resolveDuplicates(Dataset<Row> validated, List<String> sourceColumns, SourceMapping mapping) {
+  public static Resolution resolveDuplicates(
+      Dataset<Row> validated, List<String> sourceColumns, SourceMapping mapping, Dataset<Row> repeated) {
+    String id = mapping.target().idField();
+    // Dropped before the cache: the raw source columns and the timestamps as read served the checks' messages and
+    // the raw record only.
+    List<String> sources = new ArrayList<>(List.of(CORRUPT));
+    for (int i = 0; i < sourceColumns.size(); i++) {
+      sources.add(SOURCE_PREFIX + i);
+    }
+    for (String f : mapping.target().timestampFields()) {
+      sources.add(RAW_PREFIX + f);
+    }
+    if (repeated == null) {
+      Dataset<Row> rows =
+          statuses(ranked(validated, mapping), sourceColumns, mapping, true)
+              .drop(sources.toArray(String[]::new));
+      return new Resolution(rows, List.of(cache(rows)));
+    }
+    // One pass over the records: each learns whether its id is repeated (a broadcast join); the raw record, which
+    // needs the wide source columns, is kept only for the records that are or may become quarantined.
+    Dataset<Row> flagged =
+        validated
+            .join(
+                broadcast(repeated.select(col(REPEATED_ID), lit(true).as(CANDIDATE))),
+                col(id).equalTo(col(REPEATED_ID)),
+                "left")
+            .drop(REPEATED_ID)
+            .withColumn(CANDIDATE, coalesce(col(CANDIDATE), lit(false)));
+    Dataset<Row> cached =
+        flagged
+            .withColumn(RAW, when(col(CODE).isNotNull().or(col(CANDIDATE)), rawRecord(sourceColumns, mapping)))
+            .drop(sources.toArray(String[]::new));
+    cache(cached);
+    // The candidates hold every record of each repeated id, so their ranks are those of a window over all records;
+    // every other record is the first and only valid one of its id.
+    Dataset<Row> later =
+        ranked(cached.where(col(CANDIDATE)), mapping)
+            .where(col(REPEAT))
+            .select(
+                col(FILE).as(RESOLVED_FILE), col(RECORD).as(RESOLVED_RECORD), col(CONFLICT).as(RESOLVED_CONFLICT),
+                col(CONFLICT_MESSAGE).as(RESOLVED_MESSAGE))
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> marked =
+        cached
+            .join(
+                broadcast(later),
+                col(FILE).equalTo(col(RESOLVED_FILE)).and(col(RECORD).equalTo(col(RESOLVED_RECORD))),
+                "left")
+            .withColumn(REPEAT, col(RESOLVED_FILE).isNotNull())
+            .withColumn(CONFLICT, coalesce(col(RESOLVED_CONFLICT), lit(false)))
+            .withColumn(CONFLICT_MESSAGE, col(RESOLVED_MESSAGE))
+            .drop(RESOLVED_FILE, RESOLVED_RECORD, RESOLVED_CONFLICT, RESOLVED_MESSAGE, CANDIDATE);
+    return new Resolution(statuses(marked, sourceColumns, mapping, false), List.of(cached, later));
+  }
+
+  /**
+   * Caches the records (MEMORY_AND_DISK) without the in-memory columnar compression, which Spark takes from the
+   * session when the dataset is persisted. The cache lives for one job and is read three times; gathering the
+   * compression statistics of every string column cost a quarter of the validating pass (14 s of 55 s at 1M
+   * contacts), and uncompressed it is about 2.5 times as large (docs/DECISIONS.md).
+   */
+  private static Dataset<Row> cache(Dataset<Row> rows) {
+    SparkSession spark = rows.sparkSession();
+    String key = "spark.sql.inMemoryColumnarStorage.compressed";
+    String previous = spark.conf().getOption(key).getOrElse(() -> null);
+    spark.conf().set(key, "false");
+    try {
+      return rows.persist(StorageLevel.MEMORY_AND_DISK());
+    } finally {
+      if (previous == null) {
+        spark.conf().unset(key);
+      } else {
+        spark.conf().set(key, previous);
+      }
+    }
+  }
+
+  /** Sets CODE, MESSAGE, STATUS and RAW (computed when {@code withRaw}, else kept for quarantined records). */
+  private static Dataset<Row> statuses(
+      Dataset<Row> marked, List<String> sourceColumns, SourceMapping mapping, boolean withRaw) {
+    Dataset<Row> out =
+        marked
+            .withColumn(MESSAGE, when(col(CONFLICT), col(CONFLICT_MESSAGE)).otherwise(col(MESSAGE)))
+            .withColumn(CODE, when(col(CONFLICT), lit("DUPLICATE_ID_CONFLICT")).otherwise(col(CODE)))
+            .withColumn(RAW, when(col(CODE).isNotNull(), withRaw ? rawRecord(sourceColumns, mapping) : col(RAW)))
+            .withColumn(STATUS,
+                when(col(CODE).isNotNull(), lit(QUARANTINED)).when(col(REPEAT), lit(DUPLICATE))
+                    .otherwise(lit(ACCEPTED)));
+    return out.drop(REPEAT, CONFLICT, CONFLICT_MESSAGE);
+  }
+
+  /**
+   * Adds {@link #REPEAT} (a valid record whose id an earlier valid record had), {@link #CONFLICT} (a repeat with other
+   * content) and {@link #CONFLICT_MESSAGE}, from one window per id and validity ordered by file and record.
+   */
+  private static Dataset<Row> ranked(Dataset<Row> validated, SourceMapping mapping) {
     Target target = mapping.target();
     String id = target.idField();
     List<String> content = new ArrayList<>();
@@ -316,7 +459,10 @@ public final class Validation {
     for (int i = 0; i < mapping.keep().size(); i++) {
       content.add(ATTRIBUTE + i);
     }
-    WindowSpec w = Window.partitionBy(col(id), col(CODE).isNull()).orderBy(col(FILE), col(RECORD));
+    // The partition key is a column, not the expression CODE IS NULL: each window over an expression gets its own
+    // alias of it, which Spark's planner does not see as the same partitioning, so each window expression in its own
+    // Window operator re-shuffled every row (five shuffles of the widest rows of ingest, docs/BENCHMARKS.md).
+    WindowSpec w = Window.partitionBy(col(id), col(VALID)).orderBy(col(FILE), col(RECORD));
     List<Column> differing = new ArrayList<>();
     Column same = lit(true);
     for (String c : content) {
@@ -324,27 +470,29 @@ public final class Validation {
       same = same.and(eq);
       differing.add(when(eq.unary_$bang(), lit(c.startsWith(ATTRIBUTE) ? "attributes" : c)));
     }
-    Dataset<Row> ranked =
-        validated
-            .withColumn("_rank", row_number().over(w))
-            .withColumn("_same", same)
-            .withColumn("_first_file", first(col(FILE)).over(w))
-            .withColumn("_first_record", first(col(RECORD)).over(w))
-            .withColumn("_differing", concat_ws(", ", differing.toArray(Column[]::new)));
-    Column repeated = col(CODE).isNull().and(col(id).isNotNull()).and(col("_rank").gt(1));
-    Column conflict = repeated.and(col("_same").unary_$bang());
+    // All window expressions in one select: one Window operator, one shuffle and one sort.
+    Dataset<Row> keyed = validated.withColumn(VALID, col(CODE).isNull());
+    List<Column> withWindows = new ArrayList<>();
+    for (String c : keyed.columns()) {
+      withWindows.add(col("`" + c.replace("`", "``") + "`"));
+    }
+    withWindows.add(row_number().over(w).as("_rank"));
+    withWindows.add(same.as("_same"));
+    withWindows.add(first(col(FILE)).over(w).as("_first_file"));
+    withWindows.add(first(col(RECORD)).over(w).as("_first_record"));
+    withWindows.add(concat_ws(", ", differing.toArray(Column[]::new)).as("_differing"));
+    Dataset<Row> ranked = keyed.select(withWindows.toArray(Column[]::new));
+    Column repeat = col(VALID).and(col(id).isNotNull()).and(col("_rank").gt(1));
     Column message =
         concat_ws("", col(FILE), lit(" record "), col(RECORD).cast("string"), lit(": " + id + " "), shown(col(id)),
             lit(" was already read from "), col("_first_file"), lit(" record "), col("_first_record").cast("string"),
             lit(" with other values of "), col("_differing"), lit(" (source " + mapping.name()
                 + "); keep one version of the record in the export, or give them distinct ids"));
     return ranked
-        .withColumn(MESSAGE, when(conflict, message).otherwise(col(MESSAGE)))
-        .withColumn(CODE, when(conflict, lit("DUPLICATE_ID_CONFLICT")).otherwise(col(CODE)))
-        .withColumn(RAW, when(col(CODE).isNotNull(), rawRecord(sourceColumns, mapping)))
-        .withColumn(STATUS,
-            when(col(CODE).isNotNull(), lit(QUARANTINED)).when(repeated, lit(DUPLICATE)).otherwise(lit(ACCEPTED)))
-        .drop("_rank", "_same", "_first_file", "_first_record", "_differing");
+        .withColumn(REPEAT, repeat)
+        .withColumn(CONFLICT, repeat.and(col("_same").unary_$bang()))
+        .withColumn(CONFLICT_MESSAGE, when(col(CONFLICT), message))
+        .drop(VALID, "_rank", "_same", "_first_file", "_first_record", "_differing");
   }
 
   /** The accepted records as the canonical table's columns. */

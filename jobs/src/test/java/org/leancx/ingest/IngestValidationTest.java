@@ -203,6 +203,19 @@ class IngestValidationTest extends SparkTestBase {
     assertThat(again.accepted()).isEqualTo(r.accepted());
     assertThat(sorted("bad_contacts", CanonicalTables.CONTACTS)).isEqualTo(contactsBefore);
     assertThat(sorted("bad_contacts", CanonicalTables.QUARANTINE)).isEqualTo(quarantineBefore);
+
+    // Ranking every record in one window, as above ingest.broadcast-repeated-rows, gives the same tables as resolving
+    // the records of repeated ids among themselves.
+    IngestJob.Result ranked =
+        IngestJob.run(
+            warehouse,
+            settings("ingest.sources-dir=" + SOURCES, "ingest.max-reject-rate=1.0", "ingest.broadcast-repeated-rows=0"),
+            "bad_contacts",
+            null);
+    assertThat(List.of(ranked.accepted(), ranked.duplicates(), ranked.quarantined()))
+        .containsExactly(r.accepted(), r.duplicates(), r.quarantined());
+    assertThat(sorted("bad_contacts", CanonicalTables.CONTACTS)).isEqualTo(contactsBefore);
+    assertThat(sorted("bad_contacts", CanonicalTables.QUARANTINE)).isEqualTo(quarantineBefore);
   }
 
   @Test

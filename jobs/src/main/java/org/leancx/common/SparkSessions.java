@@ -67,4 +67,34 @@ public final class SparkSessions {
     SparkSession.setActiveSession(session);
     return session;
   }
+
+  /**
+   * Runs {@code body} with the SQL conf {@code key} set to {@code value} in {@code spark}, then sets it back (or
+   * unsets it). For confs that Spark reads when a plan is made or a dataset persisted, so the body must contain that
+   * moment: the action, or the {@code persist}.
+   */
+  public static <T> T withConf(SparkSession spark, String key, String value, java.util.function.Supplier<T> body) {
+    return withConf(spark, Map.of(key, value), body);
+  }
+
+  /** {@link #withConf(SparkSession, String, String, java.util.function.Supplier)} for several confs. */
+  public static <T> T withConf(
+      SparkSession spark, Map<String, String> confs, java.util.function.Supplier<T> body) {
+    Map<String, String> previous = new java.util.HashMap<>();
+    for (Map.Entry<String, String> e : confs.entrySet()) {
+      previous.put(e.getKey(), spark.conf().getOption(e.getKey()).getOrElse(() -> null));
+      spark.conf().set(e.getKey(), e.getValue());
+    }
+    try {
+      return body.get();
+    } finally {
+      for (Map.Entry<String, String> e : previous.entrySet()) {
+        if (e.getValue() == null) {
+          spark.conf().unset(e.getKey());
+        } else {
+          spark.conf().set(e.getKey(), e.getValue());
+        }
+      }
+    }
+  }
 }

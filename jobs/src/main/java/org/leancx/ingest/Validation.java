@@ -42,11 +42,11 @@ import java.util.function.Function;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
+import org.leancx.common.SparkSessions;
 
 /**
  * The pure transforms of ingest: map raw string records onto the canonical fields, give each bad record its reason
@@ -413,19 +413,9 @@ public final class Validation {
    * contacts), and uncompressed it is about 2.5 times as large (docs/DECISIONS.md).
    */
   private static Dataset<Row> cache(Dataset<Row> rows) {
-    SparkSession spark = rows.sparkSession();
-    String key = "spark.sql.inMemoryColumnarStorage.compressed";
-    String previous = spark.conf().getOption(key).getOrElse(() -> null);
-    spark.conf().set(key, "false");
-    try {
-      return rows.persist(StorageLevel.MEMORY_AND_DISK());
-    } finally {
-      if (previous == null) {
-        spark.conf().unset(key);
-      } else {
-        spark.conf().set(key, previous);
-      }
-    }
+    return SparkSessions.withConf(
+        rows.sparkSession(), "spark.sql.inMemoryColumnarStorage.compressed", "false",
+        () -> rows.persist(StorageLevel.MEMORY_AND_DISK()));
   }
 
   /** Sets CODE, MESSAGE, STATUS and RAW (computed when {@code withRaw}, else kept for quarantined records). */

@@ -1,8 +1,6 @@
 package org.leancx.journeys;
 
-import static org.apache.spark.sql.functions.aggregate;
 import static org.apache.spark.sql.functions.array;
-import static org.apache.spark.sql.functions.array_contains;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.from_utc_timestamp;
@@ -10,7 +8,6 @@ import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.pmod;
-import static org.apache.spark.sql.functions.sequence;
 import static org.apache.spark.sql.functions.unix_seconds;
 import static org.apache.spark.sql.functions.when;
 
@@ -141,33 +138,58 @@ public record BusinessCalendar(ZoneId zone, List<WorkingHours> hours, Set<LocalD
 
   /**
    * Business seconds between two instants: the overlap of [from, to) with the working hours of each local day,
-   * holidays excluded; 0 when to is not after from, null when either is null. Days are summed with {@code aggregate}
-   * over {@code sequence(firstDay, lastDay)}, so the cost grows with the number of days spanned.
+   * holidays excluded; 0 when to is not after from, null when either is null. Computed in closed form as {@code
+   * worked(to) - worked(from)}, so the cost does not grow with the days spanned and every part is a code-generated
+   * built-in expression (docs/DECISIONS.md).
    */
   public Column businessSeconds(Column from, Column to) {
     Column start = localSeconds(from);
     Column end = localSeconds(to);
-    Column opens = array(hours.stream().map(h -> lit((long) h.openSecond())).toArray(Column[]::new));
-    Column closes = array(hours.stream().map(h -> lit((long) h.closeSecond())).toArray(Column[]::new));
-    Column holidayDays =
-        holidays.isEmpty()
-            ? array().cast("array<bigint>")
-            : array(holidays.stream().map(d -> lit(d.toEpochDay())).toArray(Column[]::new));
-    Column days = sequence(floor(start.divide(DAY)), floor(end.divide(DAY)));
-    Column total =
-        aggregate(
-            days,
-            lit(0L),
-            (acc, day) -> {
-              // Epoch day 0 (1970-01-01) is a Thursday: (day + 3) mod 7 is 0 on Mondays.
-              Column weekday = pmod(day.plus(3), lit(7L)).plus(1).cast("int");
-              Column open = day.multiply(DAY).plus(element_at(opens, weekday));
-              Column close = day.multiply(DAY).plus(element_at(closes, weekday));
-              Column overlap = greatest(lit(0L), least(end, close).minus(greatest(start, open)));
-              return acc.plus(when(array_contains(holidayDays, day), lit(0L)).otherwise(overlap));
-            });
     return when(from.isNull().or(to.isNull()), lit(null).cast("bigint"))
         .when(end.leq(start), lit(0L))
-        .otherwise(total);
+        .otherwise(worked(end).minus(worked(start)));
+  }
+
+  /**
+   * The business seconds from local midnight of Monday 1969-12-29 to the local second {@code t} (a cumulative
+   * count, so differences give business time): whole weeks, the whole weekdays before t's weekday, the worked part
+   * of t's day, less the working hours of the holidays before t.
+   */
+  private Column worked(Column t) {
+    long[] prefix = new long[7];
+    long week = 0;
+    for (int i = 0; i < 7; i++) {
+      prefix[i] = week;
+      week += hours.get(i).seconds();
+    }
+    Column day = floor(t.divide(DAY));
+    // Epoch day 0 (1970-01-01) is a Thursday: (day + 3) mod 7 is 0 on Mondays.
+    Column weekday = pmod(day.plus(3), lit(7L)).plus(1).cast("int");
+    Column secondOfDay = t.minus(day.multiply(DAY));
+    Column open = element_at(longs(hours.stream().mapToLong(WorkingHours::openSecond).toArray()), weekday);
+    Column close = element_at(longs(hours.stream().mapToLong(WorkingHours::closeSecond).toArray()), weekday);
+    Column total =
+        floor(day.plus(3).divide(7))
+            .multiply(week)
+            .plus(element_at(longs(prefix), weekday))
+            .plus(clamp(secondOfDay.minus(open), close.minus(open)));
+    for (LocalDate holiday : holidays) {
+      WorkingHours h = hours.get(holiday.getDayOfWeek().getValue() - 1);
+      long d = holiday.toEpochDay();
+      total =
+          total.minus(
+              when(day.gt(d), lit(h.seconds()))
+                  .when(day.equalTo(d), clamp(secondOfDay.minus(h.openSecond()), lit(h.seconds())))
+                  .otherwise(lit(0L)));
+    }
+    return total;
+  }
+
+  private static Column clamp(Column value, Column max) {
+    return least(greatest(value, lit(0L)), max);
+  }
+
+  private static Column longs(long[] values) {
+    return array(java.util.Arrays.stream(values).mapToObj(v -> lit(v)).toArray(Column[]::new));
   }
 }

@@ -33,12 +33,16 @@ import static org.apache.spark.sql.functions.when;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.storage.StorageLevel;
+import org.leancx.common.SparkSessions;
 
 /**
  * The pure transforms that turn canonical contacts and case events into journey steps and journeys: need keys,
@@ -78,6 +82,7 @@ public final class JourneyAssembly {
   private static final String PREVIOUS_END_S = "_previous_end_s";
   private static final String PREVIOUS_STEP = "_previous_step";
   private static final String PREVIOUS_STEP_ID = "_previous_step_id";
+  private static final String LIFECYCLE = "_lifecycle";
 
   public static final String CONTACT = "CONTACT";
   public static final String EVENT = "EVENT";
@@ -88,8 +93,11 @@ public final class JourneyAssembly {
 
   /**
    * Adds {@code need_key} to contacts: the need family of the reason (taxonomy, broadcast), else the reason, else
-   * "unknown"; when {@code contactDemand} (contact_id, need_key, is_recontact) is given, its need key wins and its
-   * is_recontact becomes {@code is_repeat}.
+   * "unknown"; when {@code contactDemand} (contact_id, customer_key, need_key, is_recontact) is given, the need key of
+   * its row for the same contact and customer wins and its is_recontact becomes {@code is_repeat}.
+   *
+   * <p>The result is hash-partitioned by customer_key: both sides are shuffled once by customer, so the join by
+   * (customer_key, contact_id) and the per-customer windows of {@link #assemble} need no further shuffle.
    *
    * @param taxonomy reason, need_family, ... (demand.Taxonomy#toDataFrame)
    * @param contactDemand contact_demand rows, or null when that table does not exist
@@ -97,31 +105,71 @@ public final class JourneyAssembly {
   public static Dataset<Row> withNeedKeys(Dataset<Row> contacts, Dataset<Row> taxonomy, Dataset<Row> contactDemand) {
     Dataset<Row> families =
         broadcast(taxonomy.select(col("reason").as("_tax_reason"), col("need_family").as("_need_family")));
+    Dataset<Row> byCustomer = contacts.repartition(col(CUSTOMER_KEY));
     Dataset<Row> out =
-        contacts.join(families, contacts.col(REASON).equalTo(families.col("_tax_reason")), "left").drop("_tax_reason");
+        byCustomer
+            .join(families, byCustomer.col(REASON).equalTo(families.col("_tax_reason")), "left")
+            .drop("_tax_reason");
     Column fallback = coalesce(col("_need_family"), col(REASON), lit("unknown"));
     if (contactDemand == null) {
       return out.withColumn(NEED_KEY, fallback).withColumn(IS_REPEAT, lit(null).cast("boolean")).drop("_need_family");
     }
     Dataset<Row> demand =
-        contactDemand.select(
-            col("contact_id").as("_demand_contact_id"),
-            col("need_key").as("_demand_need_key"),
-            col("is_recontact").as(IS_REPEAT));
-    return out.join(demand, out.col("contact_id").equalTo(demand.col("_demand_contact_id")), "left")
+        contactDemand
+            .select(
+                col(CUSTOMER_KEY).as("_demand_customer_key"),
+                col("contact_id").as("_demand_contact_id"),
+                col("need_key").as("_demand_need_key"),
+                col("is_recontact").as(IS_REPEAT))
+            .repartition(col("_demand_customer_key"));
+    return out.join(
+            demand,
+            out.col(CUSTOMER_KEY)
+                .equalTo(demand.col("_demand_customer_key"))
+                .and(out.col("contact_id").equalTo(demand.col("_demand_contact_id"))),
+            "left")
         .withColumn(NEED_KEY, coalesce(col("_demand_need_key"), fallback))
         .withColumn(IS_REPEAT, coalesce(col(IS_REPEAT), lit(false)))
-        .drop("_need_family", "_demand_contact_id", "_demand_need_key");
+        .drop("_need_family", "_demand_customer_key", "_demand_contact_id", "_demand_need_key");
   }
 
   /**
-   * One step per contact (canonical contacts plus need_key and is_repeat) and per case event, in one schema. A
-   * contact's touch is its handle time (else ended_at - started_at, else 0); a case event with lifecycle start
-   * touches until the next complete of the same activity in its case.
+   * Sequenced steps in two parts, each laid out so that its per-journey aggregation needs no shuffle: the steps of
+   * customer-and-need journeys, hash-partitioned by customer_key (from {@link #withNeedKeys}), and the steps of case
+   * journeys, hash-partitioned by case_id. Both are cached (MEMORY_AND_DISK) until {@link #close}.
+   *
+   * @param byNeed steps of CUSTOMER_NEED journeys
+   * @param byCase steps of CASE journeys
+   * @param cached the cached datasets behind the two parts
    */
-  public static Dataset<Row> steps(
-      Dataset<Row> contactsWithNeeds, Dataset<Row> caseEvents, Set<String> resolvingOutcomes,
-      Set<String> resolvingActivities) {
+  public record Sequenced(Dataset<Row> byNeed, Dataset<Row> byCase, List<Dataset<Row>> cached)
+      implements AutoCloseable {
+    /** Every sequenced step, in one dataset (no particular partitioning). */
+    public Dataset<Row> all() {
+      return byNeed.unionByName(byCase);
+    }
+
+    /** Drops the parts from the cache. */
+    @Override
+    public void close() {
+      cached.forEach(Dataset::unpersist);
+    }
+  }
+
+  /**
+   * One step per contact (canonical contacts plus need_key and is_repeat, from {@link #withNeedKeys}) and per case
+   * event, each given its journey (by case, else by customer and need with gap G) and sequenced within it.
+   *
+   * <p>A contact's touch is its handle time (else ended_at - started_at, else 0, never negative); a case event with
+   * lifecycle start touches until the next complete of the same activity in its case. Steps with a case id belong to
+   * the case's journey. The others are sorted per customer and need: a step starts a new journey when more than the
+   * gap passed since every earlier step of that customer and need had ended; the journey id hashes its first step.
+   *
+   * <p>Shuffles: the contacts arrive partitioned by customer; only the contacts with a case id and the case events
+   * are shuffled again, together, by case id (docs/DECISIONS.md).
+   */
+  public static Sequenced assemble(Dataset<Row> contactsWithNeeds, Dataset<Row> caseEvents, JourneySettings settings) {
+    boolean keepAttributes = "attribute".equals(settings.journeyType().kind());
     Column contactTouch =
         coalesce(
             col("handle_seconds"),
@@ -140,19 +188,12 @@ public final class JourneyAssembly {
             col(OUTCOME),
             col(TEAM),
             col(SOURCE),
-            col(ATTRIBUTES),
+            attributes(keepAttributes),
             col("started_at").as(AT),
             greatest(contactTouch, lit(0L)).cast("bigint").as(TOUCH_SECONDS),
-            coalesce(isIn(lower(trim(col(OUTCOME))), resolvingOutcomes), lit(false)).as(IS_RESOLVING),
-            col(IS_REPEAT));
-    WindowSpec byActivity = Window.partitionBy(CASE_ID, ACTIVITY).orderBy("occurred_at", "event_id");
-    Column nextLifecycle = lead(lower(col("lifecycle")), 1).over(byActivity);
-    Column nextAt = lead(col("occurred_at"), 1).over(byActivity);
-    Column eventTouch =
-        when(
-                lower(col("lifecycle")).equalTo("start").and(nextLifecycle.equalTo("complete")),
-                unix_seconds(nextAt).minus(unix_seconds(col("occurred_at"))))
-            .otherwise(0L);
+            coalesce(isIn(lower(trim(col(OUTCOME))), settings.resolvingOutcomes()), lit(false)).as(IS_RESOLVING),
+            col(IS_REPEAT),
+            lit(null).cast("string").as(LIFECYCLE));
     Dataset<Row> eventSteps =
         caseEvents.select(
             col("event_id").as(STEP_ID),
@@ -166,16 +207,82 @@ public final class JourneyAssembly {
             lit(null).cast("string").as(OUTCOME),
             col(TEAM),
             col(SOURCE),
-            col(ATTRIBUTES),
+            attributes(keepAttributes),
             col("occurred_at").as(AT),
-            eventTouch.cast("bigint").as(TOUCH_SECONDS),
-            coalesce(isIn(lower(trim(col(ACTIVITY))), resolvingActivities), lit(false)).as(IS_RESOLVING),
-            lit(null).cast("boolean").as(IS_REPEAT));
-    return contactSteps.unionByName(eventSteps);
+            lit(0L).as(TOUCH_SECONDS),
+            coalesce(isIn(lower(trim(col(ACTIVITY))), settings.resolvingActivities()), lit(false)).as(IS_RESOLVING),
+            lit(null).cast("boolean").as(IS_REPEAT),
+            lower(col("lifecycle")).as(LIFECYCLE));
+
+    // Every contact, partitioned by customer (withNeedKeys): the customer-and-need journeys are assigned among the
+    // contacts without a case. Those with a case ride along with a null journey id until the case part takes them
+    // from the cache, so the join with contact_demand runs once.
+    Column needStep = col(CASE_ID).isNull();
+    WindowSpec byNeed = Window.partitionBy(CUSTOMER_KEY, NEED_KEY).orderBy(AT_S, STEP_ID);
+    Column previousEnd =
+        max(when(needStep, col(END_S))).over(byNeed.rowsBetween(Window.unboundedPreceding(), -1));
+    Column starts = previousEnd.isNull().or(col(AT_S).minus(previousEnd).gt(settings.gap().toSeconds()));
+    Column firstHash =
+        when(
+            needStep.and(starts),
+            journeyHash(
+                lit("need"), col(CUSTOMER_KEY), col(NEED_KEY), unix_micros(col(AT)).cast("string"), col(STEP_ID)));
+    Dataset<Row> contactsAssigned =
+        timed(contactSteps)
+            .withColumn(
+                JOURNEY_ID,
+                when(needStep, last(firstHash, true).over(byNeed.rowsBetween(Window.unboundedPreceding(), 0))))
+            .withColumn(BASIS, when(needStep, lit(CUSTOMER_NEED)));
+    Dataset<Row> contactsSequenced = cache(sequence(contactsAssigned, settings.calendar(), CUSTOMER_KEY, NEED_KEY));
+
+    // Case journeys: the case's contacts and events, shuffled together by case.
+    Dataset<Row> caseSteps =
+        contactsSequenced
+            .filter(col(CASE_ID).isNotNull())
+            .select(Stream.of(contactSteps.columns()).map(c -> col(c)).toArray(Column[]::new))
+            .unionByName(eventSteps)
+            .repartition(col(CASE_ID));
+    WindowSpec byActivity = Window.partitionBy(CASE_ID, KIND, ACTIVITY).orderBy(AT, STEP_ID);
+    Column eventTouch =
+        when(
+                col(LIFECYCLE).equalTo("start").and(lead(col(LIFECYCLE), 1).over(byActivity).equalTo("complete")),
+                unix_seconds(lead(col(AT), 1).over(byActivity)).minus(unix_seconds(col(AT))))
+            .otherwise(0L);
+    Dataset<Row> caseAssigned =
+        timed(
+                caseSteps.withColumn(
+                    TOUCH_SECONDS,
+                    when(col(KIND).equalTo(EVENT), eventTouch.cast("bigint")).otherwise(col(TOUCH_SECONDS))))
+            .withColumn(JOURNEY_ID, journeyHash(lit("case"), col(CASE_ID)))
+            .withColumn(BASIS, lit(CASE));
+    Dataset<Row> caseSequenced = cache(sequence(caseAssigned, settings.calendar(), CASE_ID));
+    return new Sequenced(
+        contactsSequenced.filter(needStep), caseSequenced, List.of(contactsSequenced, caseSequenced));
   }
 
   /**
-   * The latest end of any step of {@link #steps} (its {@code at} plus its touch, in whole epoch seconds), computed
+   * Persists (MEMORY_AND_DISK) with a conf that Spark reads when the plan is made, which is at persist time: the join
+   * by (customer_key, contact_id) keeps both sides' partitioning by customer_key instead of shuffling them again by
+   * both keys. The cache stays compressed: uncompressed it was 2.4 times as large (735 MB against 308 MB at 1M
+   * contacts) for no measurable gain (docs/BENCHMARKS.md).
+   */
+  private static Dataset<Row> cache(Dataset<Row> rows) {
+    return SparkSessions.withConf(
+        rows.sparkSession(), "spark.sql.requireAllClusterKeysForCoPartition", "false",
+        () -> rows.persist(StorageLevel.MEMORY_AND_DISK()));
+  }
+
+  /** The attributes map when the journey type needs it, else a null map: it is the widest column of a step. */
+  private static Column attributes(boolean keep) {
+    return keep ? col(ATTRIBUTES) : lit(null).cast("map<string,string>").as(ATTRIBUTES);
+  }
+
+  private static Dataset<Row> timed(Dataset<Row> steps) {
+    return steps.withColumn(AT_S, unix_seconds(col(AT))).withColumn(END_S, col(AT_S).plus(col(TOUCH_SECONDS)));
+  }
+
+  /**
+   * The latest end of any step of {@link #assemble} (its {@code at} plus its touch, in whole epoch seconds), computed
    * from the two inputs directly: a contact ends at its start plus its touch (never negative); a case event's touch
    * ends at the next event of its activity, itself an event, so over all events the latest end is the latest
    * {@code occurred_at}. Two narrow scans instead of assembling every step. Null when both inputs are empty.
@@ -199,36 +306,6 @@ public final class JourneyAssembly {
     return values.isEmpty() ? lit(false) : value.isin(values.toArray());
   }
 
-  /**
-   * Gives every step its journey_id and basis. Steps with a case id belong to the case's journey. The others are
-   * sorted per customer and need: a step starts a new journey when more than {@code gapSeconds} passed since every
-   * earlier step of that customer and need had ended; the journey id hashes its first step.
-   */
-  public static Dataset<Row> assignJourneys(Dataset<Row> steps, long gapSeconds) {
-    Dataset<Row> timed =
-        steps.withColumn(AT_S, unix_seconds(col(AT))).withColumn(END_S, col(AT_S).plus(col(TOUCH_SECONDS)));
-    Dataset<Row> byCase =
-        timed
-            .filter(col(CASE_ID).isNotNull())
-            .withColumn(JOURNEY_ID, journeyHash(lit("case"), col(CASE_ID)))
-            .withColumn(BASIS, lit(CASE));
-    WindowSpec byNeed = Window.partitionBy(CUSTOMER_KEY, NEED_KEY).orderBy(AT_S, STEP_ID);
-    Column previousEnd = max(col(END_S)).over(byNeed.rowsBetween(Window.unboundedPreceding(), -1));
-    Column starts = previousEnd.isNull().or(col(AT_S).minus(previousEnd).gt(gapSeconds));
-    Column firstHash =
-        when(
-            starts,
-            journeyHash(
-                lit("need"), col(CUSTOMER_KEY), col(NEED_KEY), unix_micros(col(AT)).cast("string"), col(STEP_ID)));
-    Dataset<Row> byNeedJourneys =
-        timed
-            .filter(col(CASE_ID).isNull())
-            .withColumn(
-                JOURNEY_ID, last(firstHash, true).over(byNeed.rowsBetween(Window.unboundedPreceding(), 0)))
-            .withColumn(BASIS, lit(CUSTOMER_NEED));
-    return byCase.unionByName(byNeedJourneys);
-  }
-
   private static Column journeyHash(Column... parts) {
     return sha2(concat_ws("|", parts), 256).substr(1, 32);
   }
@@ -236,10 +313,11 @@ public final class JourneyAssembly {
   /**
    * Numbers the steps of each journey by time (then step id) and adds the wait before each step (time since every
    * earlier step had ended, in calendar and business seconds), channel switches and hand-offs, in one sort per
-   * journey.
+   * journey. {@code partitionKeys} are constant within a journey and the steps are already partitioned by them, so
+   * with them in the window's partitioning Spark adds no shuffle.
    */
-  public static Dataset<Row> sequence(Dataset<Row> assigned, BusinessCalendar calendar) {
-    WindowSpec w = Window.partitionBy(JOURNEY_ID).orderBy(AT_S, STEP_ID);
+  private static Dataset<Row> sequence(Dataset<Row> assigned, BusinessCalendar calendar, String... partitionKeys) {
+    WindowSpec w = Window.partitionBy(journeyKeys(partitionKeys)).orderBy(AT_S, STEP_ID);
     WindowSpec before = w.rowsBetween(Window.unboundedPreceding(), -1);
     Column previousEnd = max(col(END_S)).over(before);
     Column previousChannel = last(col(CHANNEL), true).over(before);
@@ -267,8 +345,8 @@ public final class JourneyAssembly {
   }
 
   /** The journey_steps table from sequenced steps. */
-  public static Dataset<Row> journeySteps(Dataset<Row> sequenced) {
-    return sequenced.select(
+  public static Dataset<Row> journeySteps(Sequenced sequenced) {
+    return sequenced.all().select(
         col(JOURNEY_ID), col(SEQ), col(STEP_ID), col(KIND), col(STEP), col(CHANNEL), col(ACTIVITY), col(TEAM),
         col(OUTCOME), col(AT), col(TOUCH_SECONDS), col(WAIT_BEFORE_SECONDS), col(WAIT_BEFORE_BUSINESS_SECONDS),
         col(IS_RESOLVING), col(CHANNEL_SWITCH), col(HAND_OFF));
@@ -278,10 +356,23 @@ public final class JourneyAssembly {
    * One row per journey with its metrics at {@code asOf}: CLOSED when its last step is resolving or it has been
    * silent for more than {@code settings.gap()}, else OPEN with its age as lead time.
    */
-  public static Dataset<Row> journeys(Dataset<Row> sequenced, JourneySettings settings, Instant asOf) {
-    BusinessCalendar calendar = settings.calendar();
-    long gap = settings.gap().toSeconds();
-    long asOfSeconds = asOf.getEpochSecond();
+  public static Dataset<Row> journeys(Sequenced sequenced, JourneySettings settings, Instant asOf) {
+    Dataset<Row> agg =
+        perJourney(sequenced.byNeed(), CUSTOMER_KEY, NEED_KEY)
+            .unionByName(perJourney(sequenced.byCase(), CASE_ID));
+    return measured(agg, settings, asOf);
+  }
+
+  /** The grouping columns of a journey: the part's partition keys (constant within a journey), then journey_id. */
+  private static Column[] journeyKeys(String... partitionKeys) {
+    return Stream.concat(Stream.of(partitionKeys), Stream.of(JOURNEY_ID)).map(c -> col(c)).toArray(Column[]::new);
+  }
+
+  /**
+   * The per-journey aggregates of one part of {@link Sequenced}, grouped by its partition keys and journey_id so
+   * that no shuffle is needed; the partition keys are dropped again.
+   */
+  private static Dataset<Row> perJourney(Dataset<Row> sequenced, String... partitionKeys) {
     Column firstOrdered = when(col(SEQ).isNotNull(), col(SEQ));
     Column gapStruct =
         struct(
@@ -292,12 +383,12 @@ public final class JourneyAssembly {
             col(PREVIOUS_STEP_ID).as("step_id"));
     Dataset<Row> agg =
         sequenced
-            .groupBy(JOURNEY_ID)
+            .groupBy(journeyKeys(partitionKeys))
             .agg(
                 max(col(BASIS)).as(BASIS),
-                min_by(col(CUSTOMER_KEY), when(col(CUSTOMER_KEY).isNotNull(), firstOrdered)).as(CUSTOMER_KEY),
-                min_by(col(NEED_KEY), when(col(NEED_KEY).isNotNull(), firstOrdered)).as(NEED_KEY),
-                max(col(CASE_ID)).as(CASE_ID),
+                min_by(col(CUSTOMER_KEY), when(col(CUSTOMER_KEY).isNotNull(), firstOrdered)).as("_customer_key"),
+                min_by(col(NEED_KEY), when(col(NEED_KEY).isNotNull(), firstOrdered)).as("_need_key"),
+                max(col(CASE_ID)).as("_case_id"),
                 min(col(AT)).as("started_at"),
                 max(col(AT)).as("last_event_at"),
                 min(col(AT_S)).as("_start_s"),
@@ -318,7 +409,17 @@ public final class JourneyAssembly {
                 min_by(col(ACTIVITY), when(col(ACTIVITY).isNotNull(), firstOrdered)).as("_first_activity"),
                 min_by(col(SOURCE), col(SEQ)).as("_first_source"),
                 min_by(col(ATTRIBUTES), col(SEQ)).as("_first_attributes"));
+    return agg.drop(partitionKeys)
+        .withColumnRenamed("_customer_key", CUSTOMER_KEY)
+        .withColumnRenamed("_need_key", NEED_KEY)
+        .withColumnRenamed("_case_id", CASE_ID);
+  }
 
+  /** The journeys table from the per-journey aggregates: status, durations, business time, breakpoint, type. */
+  private static Dataset<Row> measured(Dataset<Row> agg, JourneySettings settings, Instant asOf) {
+    BusinessCalendar calendar = settings.calendar();
+    long gap = settings.gap().toSeconds();
+    long asOfSeconds = asOf.getEpochSecond();
     Column silent = lit(asOfSeconds).minus(col("_covered_end_s")).gt(gap);
     Column closed = col("_last_resolving").or(silent);
     Column endRefSeconds = when(closed, col("_covered_end_s")).otherwise(lit(asOfSeconds));

@@ -7,10 +7,10 @@ import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 import org.leancx.common.JobRunner;
 import org.leancx.common.RunLog;
 import org.leancx.common.Settings;
+import org.leancx.common.SparkSessions;
 import org.leancx.common.Step;
 import org.leancx.common.TableContract;
 import org.leancx.common.Warehouse;
@@ -104,10 +104,6 @@ public final class Journeys {
       LOG.info("journeys: no contacts and no case events, nothing to do");
       return new Result(0, 0, 0, 0, 0, 0, 0, null);
     }
-    Dataset<Row> steps =
-        JourneyAssembly.steps(
-            JourneyAssembly.withNeedKeys(contacts, taxonomy.toDataFrame(spark), demand), events,
-            config.resolvingOutcomes(), config.resolvingActivities());
     Instant asOf =
         config.asOf().orElseGet(
             () ->
@@ -118,18 +114,20 @@ public final class Journeys {
                     // From the inputs, not the assembled steps: assembling them here cost a second full
                     // assembly (38 s of 450 s at 10M contacts, docs/BENCHMARKS.md).
                     () -> Instant.ofEpochSecond(JourneyAssembly.latestEndSeconds(contacts, events))));
-    Dataset<Row> sequenced =
-        JourneyAssembly.sequence(
-                JourneyAssembly.assignJourneys(steps, config.gap().toSeconds()), config.calendar())
-            .persist(StorageLevel.MEMORY_AND_DISK());
-    try {
+    try (JourneyAssembly.Sequenced sequenced =
+        JourneyAssembly.assemble(
+            JourneyAssembly.withNeedKeys(contacts, taxonomy.toDataFrame(spark), demand), events, config)) {
       Step.run(spark, JOB, "writing journey_steps",
           () -> warehouse.replaceAll(JourneyTables.JOURNEY_STEPS, JourneyAssembly.journeySteps(sequenced), runId));
       Dataset<Row> journeys = JourneyAssembly.journeys(sequenced, config, asOf);
+      // The cached parts are sorted by their grouping keys: aggregating them by sort needs no sort, where the
+      // object-hash aggregation (collect_list, min_by) falls back to sorting every step after 128 journeys.
       Step.run(spark, JOB, "writing journeys",
-          () -> warehouse.replaceAll(JourneyTables.JOURNEYS, journeys, runId));
-    } finally {
-      sequenced.unpersist();
+          () -> SparkSessions.withConf(spark, "spark.sql.execution.replaceHashWithSortAgg", "true",
+              () -> {
+                warehouse.replaceAll(JourneyTables.JOURNEYS, journeys, runId);
+                return null;
+              }));
     }
     Dataset<Row> written = warehouse.read(JourneyTables.JOURNEYS);
     Step.run(spark, JOB, "writing flow_daily",

@@ -50,7 +50,7 @@ class JourneyAssemblyTest extends JourneyFixtures {
             // K2: case events only, no customer (like the Helpdesk log); silent since 12 March.
             event("k2-1", "K2", "Open", "2026-03-12T10:00:00Z", null, "L1"),
             event("k2-2", "K2", "Wait", "2026-03-12T12:00:00Z", null, "L2"));
-    Dataset<Row> sequenced = sequenced(contacts, events, settings);
+    JourneyAssembly.Sequenced sequenced = sequenced(contacts, events, settings);
     steps = JourneyAssembly.journeySteps(sequenced).collectAsList();
     byKey = new HashMap<>();
     for (Row r : JourneyAssembly.journeys(sequenced, settings, AS_OF).collectAsList()) {
@@ -111,9 +111,8 @@ class JourneyAssemblyTest extends JourneyFixtures {
                   "complete", "BO"),
               event("e3", "K", "Other", "2026-03-20T10:00:00Z", "start", "BO"));
       Row fromSteps =
-          JourneyAssembly.steps(
-                  JourneyAssembly.withNeedKeys(contacts, taxonomy().toDataFrame(session()), null), events,
-                  settings.resolvingOutcomes(), settings.resolvingActivities())
+          sequenced(contacts, events, settings)
+              .all()
               .agg(org.apache.spark.sql.functions.max(
                   org.apache.spark.sql.functions.unix_seconds(col("at")).plus(col("touch_seconds"))))
               .first();

@@ -52,11 +52,8 @@ abstract class JourneyFixtures extends SparkTestBase {
   }
 
   /** Sequenced steps: need keys, steps, journeys assigned, sequenced. */
-  static Dataset<Row> sequenced(Dataset<Row> contacts, Dataset<Row> events, JourneySettings s) {
-    Dataset<Row> steps =
-        JourneyAssembly.steps(
-            JourneyAssembly.withNeedKeys(contacts, taxonomy().toDataFrame(session()), null), events,
-            s.resolvingOutcomes(), s.resolvingActivities());
-    return JourneyAssembly.sequence(JourneyAssembly.assignJourneys(steps, s.gap().toSeconds()), s.calendar());
+  static JourneyAssembly.Sequenced sequenced(Dataset<Row> contacts, Dataset<Row> events, JourneySettings s) {
+    return JourneyAssembly.assemble(
+        JourneyAssembly.withNeedKeys(contacts, taxonomy().toDataFrame(session()), null), events, s);
   }
 }

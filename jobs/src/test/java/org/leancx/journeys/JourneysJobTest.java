@@ -72,12 +72,18 @@ class JourneysJobTest extends JourneyFixtures {
     StructType demandSchema =
         new StructType()
             .add("contact_id", DataTypes.StringType)
+            .add("customer_key", DataTypes.StringType)
             .add("need_key", DataTypes.StringType)
             .add("is_recontact", DataTypes.BooleanType);
     Dataset<Row> demand =
-        rows(demandSchema, new Object[] {"d1", "router", false}, new Object[] {"d2", "router", true});
-    Dataset<Row> steps =
-        JourneyAssembly.steps(
+        rows(
+            demandSchema,
+            new Object[] {"d1", "c9", "router", false},
+            new Object[] {"d2", "c9", "router", true},
+            // Another customer's row for d2 (a stale contact_demand) does not apply.
+            new Object[] {"d2", "c8", "billing", false});
+    JourneyAssembly.Sequenced sequenced =
+        JourneyAssembly.assemble(
             JourneyAssembly.withNeedKeys(
                 contacts(
                     // Different reasons, but contact_demand says both are about the same need.
@@ -88,11 +94,10 @@ class JourneysJobTest extends JourneyFixtures {
                 taxonomy().toDataFrame(spark),
                 demand),
             events(),
-            s.resolvingOutcomes(),
-            s.resolvingActivities());
+            s);
     Row j =
         JourneyAssembly.journeys(
-                JourneyAssembly.sequence(JourneyAssembly.assignJourneys(steps, s.gap().toSeconds()), s.calendar()),
+                sequenced,
                 s,
                 Instant.parse("2026-04-01T00:00:00Z"))
             .first();

@@ -93,7 +93,7 @@ class RealLogsTest extends JourneyFixtures {
     Assumptions.assumeTrue(Files.exists(file), "Real data not found at " + file + ": skipping (needs ../shared)");
     JourneySettings s = JourneySettings.from(settings());
     Dataset<Row> events = caseEvents(log).cache();
-    Dataset<Row> sequenced = sequenced(contacts(), events, s);
+    JourneyAssembly.Sequenced sequenced = sequenced(contacts(), events, s);
     Instant asOf = events.agg(max(col("occurred_at"))).first().getTimestamp(0).toInstant();
     Dataset<Row> journeys = JourneyAssembly.journeys(sequenced, s, asOf).cache();
     Row spark =

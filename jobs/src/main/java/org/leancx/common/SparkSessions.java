@@ -65,6 +65,8 @@ public final class SparkSessions {
     // SparkSession.active: make this one both the default and the active session of the process.
     SparkSession.setDefaultSession(session);
     SparkSession.setActiveSession(session);
+    // Spark's console progress bar is off above (it garbles log files and the launcher's output): our own lines.
+    Progress.attach(session.sparkContext(), settings.progress());
     return session;
   }
 

@@ -13,9 +13,11 @@ import java.util.TreeMap;
  * @param shufflePartitions {@code spark.sql.shuffle.partitions}
  * @param uiEnabled whether the Spark UI starts
  * @param extra raw Spark settings from {@code spark.conf}, applied last
+ * @param progress where progress lines of long stages go ({@code spark.progress})
  */
 public record SparkSettings(
-    String master, String appName, int shufflePartitions, boolean uiEnabled, Map<String, String> extra) {
+    String master, String appName, int shufflePartitions, boolean uiEnabled, Map<String, String> extra,
+    Progress.Mode progress) {
 
   public SparkSettings {
     if (master == null || master.isBlank()) {
@@ -26,6 +28,15 @@ public record SparkSettings(
           "spark.shuffle-partitions is " + shufflePartitions + ": it must be at least 1 (default 16).");
     }
     extra = Map.copyOf(extra);
+    if (progress == null) {
+      throw new SettingsException("spark.progress is empty: use auto, terminal, log or off (default auto).");
+    }
+  }
+
+  /** Settings with progress lines as {@code auto}: log lines (30 s apart) when the process has no console. */
+  public SparkSettings(
+      String master, String appName, int shufflePartitions, boolean uiEnabled, Map<String, String> extra) {
+    this(master, appName, shufflePartitions, uiEnabled, extra, Progress.Mode.AUTO);
   }
 
   public static SparkSettings from(Config c) {
@@ -38,6 +49,7 @@ public record SparkSettings(
         c.getString("spark.app-name"),
         c.getInt("spark.shuffle-partitions"),
         c.getBoolean("spark.ui-enabled"),
-        extra);
+        extra,
+        Progress.Mode.parse("spark.progress", c.getString("spark.progress")));
   }
 }

@@ -11,6 +11,12 @@ import org.slf4j.LoggerFactory;
  * the previous description afterwards, so that progress is visible in the Spark UI and the console.
  */
 public final class Step {
+  /**
+   * The local property that holds the running step's description for {@link Progress}: Delta replaces the job
+   * description with its own ("MERGE operation - ...") for the jobs it runs inside a step.
+   */
+  static final String STEP_PROPERTY = "leancx.step";
+
   private static final Logger LOG = LoggerFactory.getLogger(Step.class);
 
   private Step() {}
@@ -19,8 +25,10 @@ public final class Step {
   public static <T> T run(SparkSession spark, String job, String what, Supplier<T> body) {
     SparkContext sc = spark.sparkContext();
     String previous = sc.getLocalProperty("spark.job.description");
+    String previousStep = sc.getLocalProperty(STEP_PROPERTY);
     String description = job + ": " + what;
     sc.setJobDescription(description);
+    sc.setLocalProperty(STEP_PROPERTY, description);
     long t0 = System.nanoTime();
     LOG.info("{} ...", description);
     try {
@@ -29,6 +37,7 @@ public final class Step {
       return value;
     } finally {
       sc.setJobDescription(previous);
+      sc.setLocalProperty(STEP_PROPERTY, previousStep);
     }
   }
 

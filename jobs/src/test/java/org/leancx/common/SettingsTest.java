@@ -22,6 +22,7 @@ class SettingsTest {
     assertThat(c.getString("spark.app-name")).isEqualTo("leancx");
     assertThat(c.getInt("spark.shuffle-partitions")).isEqualTo(16);
     assertThat(c.getBoolean("spark.ui-enabled")).isFalse();
+    assertThat(c.getString("spark.progress")).isEqualTo("auto");
     assertThat(c.getString("warehouse.path")).isEqualTo("warehouse");
     assertThat(c.getString("warehouse.database")).isEqualTo("leancx");
     assertThat(c.getString("warehouse.mode")).isEqualTo("path");

@@ -36,6 +36,7 @@ import org.apache.spark.sql.types.StructType;
 import org.leancx.common.JobRunner;
 import org.leancx.common.Settings;
 import org.leancx.common.Step;
+import org.leancx.common.Summarised;
 import org.leancx.common.Warehouse;
 import org.leancx.ingest.CanonicalTables;
 import org.slf4j.Logger;
@@ -101,7 +102,17 @@ public final class CapacityWhatIf {
   private CapacityWhatIf() {}
 
   /** Counts of one capacity run. */
-  public record Result(long intervalRows, long summaryRows, long arrivals, double failureAgentHours) {}
+  public record Result(long intervalRows, long summaryRows, long arrivals, double failureAgentHours)
+      implements Summarised {
+
+    /** E.g. {@code 4,320 interval rows, 26 summary rows, 12,345 arrivals; failure demand takes 123.4 agent-hours}. */
+    @Override
+    public String summary() {
+      return String.format(java.util.Locale.ROOT,
+          "%,d interval rows, %,d summary rows, %,d arrivals; failure demand takes %,.1f agent-hours",
+          intervalRows, summaryRows, arrivals, failureAgentHours);
+    }
+  }
 
   /** Reads contacts and contact_demand, writes capacity_whatif and capacity_summary, and records the run. */
   public static Result run(Warehouse warehouse, Settings settings, CapacitySettings capacity) {

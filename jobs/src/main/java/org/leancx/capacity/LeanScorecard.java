@@ -24,6 +24,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.leancx.common.JobRunner;
 import org.leancx.common.Settings;
 import org.leancx.common.Step;
+import org.leancx.common.Summarised;
 import org.leancx.common.TableContract;
 import org.leancx.common.Warehouse;
 import org.slf4j.Logger;
@@ -94,9 +95,16 @@ public final class LeanScorecard {
   }
 
   /** Counts of one scorecard run. */
-  public record Result(long rows, long periods, List<String> sources) {
+  public record Result(long rows, long periods, List<String> sources) implements Summarised {
     public Result {
       sources = List.copyOf(sources);
+    }
+
+    /** E.g. {@code 120 rows over 6 periods from contact_demand, journeys, capacity_whatif}. */
+    @Override
+    public String summary() {
+      return String.format(java.util.Locale.ROOT, "%,d rows over %,d periods from %s", rows, periods,
+          String.join(", ", sources));
     }
   }
 

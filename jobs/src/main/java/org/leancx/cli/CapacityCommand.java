@@ -20,9 +20,7 @@ final class CapacityCommand implements Callable<Integer> {
     Environment env = Environment.open(config);
     CapacitySettings capacity = CapacitySettings.from(env.settings());
     CapacityWhatIf.Result r = CapacityWhatIf.run(env.warehouse(), env.settings(), capacity);
-    System.out.printf(
-        "capacity: %d interval rows, %d summary rows, %d arrivals; failure demand consumes %.1f agent-hours%n",
-        r.intervalRows(), r.summaryRows(), r.arrivals(), r.failureAgentHours());
+    System.out.println("capacity: " + r.summary());
     return 0;
   }
 }

@@ -7,11 +7,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import org.leancx.common.RunLog;
+import org.leancx.common.Summarised;
 import org.leancx.common.TableContract;
 import org.leancx.common.TableFingerprint;
 import org.leancx.common.Warehouse;
@@ -83,7 +85,9 @@ final class DemoCommand implements Callable<Integer> {
       long t = System.nanoTime();
       System.out.printf("[%d/%d] %s ...%n", i + 1, stages.size(), stage.name());
       Object result = stage.body().get();
-      System.out.printf("[%d/%d] %s done in %.1f s: %s%n", i + 1, stages.size(), stage.name(), seconds(t), result);
+      String summary = result instanceof Summarised summarised ? summarised.summary() : String.valueOf(result);
+      System.out.printf(
+          Locale.ROOT, "[%d/%d] %s done in %.1f s: %s%n", i + 1, stages.size(), stage.name(), seconds(t), summary);
     }
 
     Map<String, TableFingerprint> fingerprints = new LinkedHashMap<>();
@@ -101,7 +105,8 @@ final class DemoCommand implements Callable<Integer> {
       if (!c.name().equals(RunLog.PIPELINE_RUNS.name())) {
         fingerprints.put(c.name(), f);
       }
-      System.out.printf("  %-22s %12d  %s%n", c.name(), f.rows(), w.location(c));
+      System.out.printf(Locale.ROOT, "  %-22s %12s  %s%n", c.name(), String.format(Locale.ROOT, "%,d", f.rows()),
+          w.location(c));
     }
     Path fingerprintFile = Path.of(w.settings().path(), FINGERPRINT_FILE);
     List<String> differing = compare(fingerprintFile, fingerprints);
@@ -128,9 +133,7 @@ final class DemoCommand implements Callable<Integer> {
   private static Object report(Warehouse w) {
     try {
       Path base = Path.of(w.settings().path()).toAbsolutePath().normalize().getParent();
-      HtmlReport.Result r = HtmlReport.write(w, base.resolve(ReportCommand.DEFAULT_OUT));
-      System.out.println("Report: " + r.file());
-      return r;
+      return HtmlReport.write(w, base.resolve(ReportCommand.DEFAULT_OUT));
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

@@ -45,28 +45,7 @@ final class FailureDemandCommand implements Callable<Integer> {
     Environment env = Environment.open(config);
     FailureDemand.Result result =
         FailureDemand.run(env.warehouse(), env.settings(), new FailureDemand.Slice(from, to, asOf));
-    if (result.asOf() == null) {
-      System.out.println("failure-demand: no contacts in the given dates, nothing written.");
-      return 0;
-    }
-    System.out.printf(
-        "failure-demand: %d contacts tagged (%s..%s, as of %s): %d value, %d failure, %d unclassified; %d recontacts,"
-            + " %d transfers, %d pending; %d chains; %d service accounts excluded (%d contacts); %d reasons missing"
-            + " from the taxonomy (see unclassified_reasons)%n",
-        result.contacts(),
-        result.rewrittenFrom() == null ? "start" : result.rewrittenFrom(),
-        result.to() == null ? "end" : result.to(),
-        result.asOf(),
-        result.value(),
-        result.failure(),
-        result.unclassified(),
-        result.recontacts(),
-        result.transfers(),
-        result.pending(),
-        result.chains(),
-        result.excludedCustomers(),
-        result.excludedContacts(),
-        result.unclassifiedReasons());
+    System.out.println("failure-demand: " + result.summary());
     return 0;
   }
 }

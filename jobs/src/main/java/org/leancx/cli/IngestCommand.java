@@ -41,12 +41,7 @@ final class IngestCommand implements Callable<Integer> {
     Environment env = Environment.open(config);
     for (String source : sources) {
       IngestJob.Result r = IngestJob.run(env.warehouse(), env.settings(), source, path);
-      System.out.printf(
-          "%s -> %s: %,d input rows from %d file(s): %,d accepted, %,d quarantined, %,d duplicates%n",
-          r.source(), r.target(), r.inputRows(), r.files(), r.accepted(), r.quarantined(), r.duplicates());
-      r.quarantinedByReason().entrySet().stream()
-          .sorted(java.util.Map.Entry.comparingByKey())
-          .forEach(e -> System.out.printf("  quarantined %s: %,d%n", e.getKey(), e.getValue()));
+      System.out.println(r.summary());
       System.out.println("  table: " + r.table());
       System.out.println("  quarantine: " + r.quarantineTable() + " (WHERE source = '" + r.source() + "')");
       System.out.println("  run: " + r.runId());

@@ -20,15 +20,7 @@ final class JourneysCommand implements Callable<Integer> {
     Environment env = Environment.open(config);
     Journeys.Result result =
         Journeys.run(env.warehouse(), env.settings(), "journeys " + String.join(" ", config.overrides));
-    if (result.asOf() == null) {
-      System.out.println("journeys: no contacts and no case events in the warehouse; run `leancx ingest` first.");
-      return 0;
-    }
-    System.out.printf(
-        "journeys: %,d journeys (%,d open) from %,d contacts and %,d case events, %,d steps; flow_daily %,d rows,"
-            + " journey_slo %,d rows; as of %s%n",
-        result.journeys(), result.open(), result.contacts(), result.caseEvents(), result.steps(), result.flowDays(),
-        result.sloRows(), result.asOf());
+    System.out.println("journeys: " + result.summary());
     return 0;
   }
 }

@@ -42,8 +42,7 @@ final class LeadTimeModelCommand implements Runnable {
     public Integer call() {
       Environment env = Environment.open(config);
       LeadTimeForecast.TrainResult r = LeadTimeForecast.train(env.warehouse(), env.settings(), version);
-      System.out.printf("Trained lead-time model %s on %d closed and %d open journeys (%d prefixes, GBT %s): %s%n",
-          r.version(), r.closedJourneys(), r.openJourneys(), r.trainingPrefixes(), r.gbtParameters(), r.path());
+      System.out.println("lead-time-model train: " + r.summary());
       return 0;
     }
   }
@@ -61,8 +60,7 @@ final class LeadTimeModelCommand implements Runnable {
     public Integer call() {
       Environment env = Environment.open(config);
       LeadTimeForecast.PredictResult r = LeadTimeForecast.predict(env.warehouse(), env.settings(), version);
-      System.out.printf("Forecast %d of %d open journeys with model %s into lead_time_forecast%n", r.forecasts(),
-          r.openJourneys(), r.version());
+      System.out.println("lead-time-model predict: " + r.summary());
       return 0;
     }
   }

@@ -31,8 +31,7 @@ final class ReportCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     Environment env = Environment.open(config);
     HtmlReport.Result result = HtmlReport.write(env.warehouse(), out);
-    System.out.println("Report written: " + result.file() + " (charts " + result.drawn()
-        + (result.noData().isEmpty() ? "" : "; no data for " + result.noData()) + ")");
+    System.out.println("report: " + result.summary());
     return 0;
   }
 }

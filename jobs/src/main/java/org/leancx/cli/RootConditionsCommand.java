@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "root-conditions",
     mixinStandardHelpOptions = true,
-    description = "Find the sets of conditions that produce failure demand (or SLO breaches), with lift, a 95%"
+    description = "Find the sets of conditions that produce failure demand (or SLO breaches), with lift, a 95%%"
         + " interval, excess failures and excess cost; writes root_conditions and failure_cost_daily.")
 final class RootConditionsCommand implements Callable<Integer> {
   @Mixin ConfigOptions config;
@@ -28,11 +28,7 @@ final class RootConditionsCommand implements Callable<Integer> {
     Environment env = Environment.open(config);
     Outcome chosen = outcome == null ? ConditionSettings.from(env.settings()).outcome() : Outcome.parse(outcome);
     RootConditions.Result r = RootConditions.run(env.warehouse(), env.settings(), chosen);
-    System.out.printf(
-        "root-conditions (%s): %d touches, %d failures (baseline %.1f%%), %d candidate sets, %d reported;"
-            + " failure cost %.2f%n",
-        r.outcome(), r.touches(), r.failures(), 100 * r.baselineRate(), r.candidates(), r.reported(),
-        r.failureCost());
+    System.out.println("root-conditions " + r.summary());
     env.spark()
         .sql("SELECT rank, conditions, support, failures, round(lift, 2) AS lift, round(excess_failures, 1) AS"
             + " excess_failures, round(excess_cost, 2) AS excess_cost FROM "

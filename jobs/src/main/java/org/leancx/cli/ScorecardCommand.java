@@ -20,7 +20,7 @@ final class ScorecardCommand implements Callable<Integer> {
     Environment env = Environment.open(config);
     ScorecardSettings scorecard = ScorecardSettings.from(env.settings());
     LeanScorecard.Result r = LeanScorecard.run(env.warehouse(), env.settings(), scorecard);
-    System.out.printf("scorecard: %d rows over %d periods, from %s%n", r.rows(), r.periods(), r.sources());
+    System.out.println("scorecard: " + r.summary());
     return 0;
   }
 }

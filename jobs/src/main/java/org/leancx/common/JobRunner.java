@@ -18,7 +18,7 @@ public final class JobRunner {
     try {
       R result = body.apply(run);
       RunLog.succeed(run);
-      LOG.info("Run {} succeeded: {}", run.id(), result);
+      LOG.info("Run {} succeeded: {}", run.id(), result instanceof Summarised s ? s.summary() : result);
       return result;
     } catch (RuntimeException | Error e) {
       try {

@@ -16,6 +16,7 @@ import org.apache.spark.storage.StorageLevel;
 import org.leancx.common.JobRunner;
 import org.leancx.common.Settings;
 import org.leancx.common.Step;
+import org.leancx.common.Summarised;
 import org.leancx.common.TableContract;
 import org.leancx.common.Warehouse;
 import org.slf4j.Logger;
@@ -48,7 +49,16 @@ public final class RootConditions {
    */
   public record Result(
       String outcome, long touches, long failures, double baselineRate, int candidates, int droppedBySubsetLift,
-      int droppedAsExplained, int droppedAsProduct, int reported, double failureCost) {}
+      int droppedAsExplained, int droppedAsProduct, int reported, double failureCost) implements Summarised {
+
+    /** E.g. {@code failure-demand: 12,345 touches, 2,345 failures (baseline 19.0%), 120 candidate sets, 8 reported}. */
+    @Override
+    public String summary() {
+      return String.format(java.util.Locale.ROOT,
+          "%s: %,d touches, %,d failures (baseline %.1f%%), %,d candidate sets, %,d reported; failure cost %,.2f",
+          outcome, touches, failures, 100 * baselineRate, candidates, reported, failureCost);
+    }
+  }
 
   /** The mining result before it is written: the pruned, ranked sets and the totals. */
   public record Mined(RedundancyPruning.Outcome pruning, long touches, long failures, double failureCost) {

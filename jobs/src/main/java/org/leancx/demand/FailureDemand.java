@@ -28,6 +28,7 @@ import org.leancx.common.JobRunner;
 import org.leancx.common.RunLog;
 import org.leancx.common.Settings;
 import org.leancx.common.Step;
+import org.leancx.common.Summarised;
 import org.leancx.common.Warehouse;
 import org.leancx.ingest.CanonicalTables;
 import org.leancx.ingest.CustomerClustering;
@@ -106,7 +107,30 @@ public final class FailureDemand {
       long excludedContacts,
       long chains,
       long unclassifiedReasons,
-      boolean perCustomer) {}
+      boolean perCustomer) implements Summarised {
+
+    /** E.g. {@code 12,345 contacts (start..end, as of ...): 9,000 value, 3,000 failure, ...}. */
+    @Override
+    public String summary() {
+      if (asOf == null) {
+        return "no contacts in the given dates, nothing written";
+      }
+      StringBuilder sb = new StringBuilder(String.format(java.util.Locale.ROOT,
+          "%,d contacts (%s..%s, as of %s): %,d value, %,d failure, %,d unclassified; %,d recontacts, %,d transfers,"
+              + " %,d pending; %,d chains",
+          contacts, rewrittenFrom == null ? "start" : rewrittenFrom, to == null ? "end" : to, asOf, value, failure,
+          unclassified, recontacts, transfers, pending, chains));
+      if (excludedCustomers > 0) {
+        sb.append(String.format(java.util.Locale.ROOT, "; %,d service accounts excluded (%,d contacts)",
+            excludedCustomers, excludedContacts));
+      }
+      if (unclassifiedReasons > 0) {
+        sb.append(String.format(java.util.Locale.ROOT,
+            "; %,d reasons not in the taxonomy (see unclassified_reasons)", unclassifiedReasons));
+      }
+      return sb.toString();
+    }
+  }
 
   /** Runs the job over {@code slice} in a recorded run. */
   public static Result run(Warehouse warehouse, Settings settings, Slice slice) {

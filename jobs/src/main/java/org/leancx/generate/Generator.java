@@ -53,6 +53,7 @@ import org.leancx.common.JobRunner;
 import org.leancx.common.Settings;
 import org.leancx.common.SettingsException;
 import org.leancx.common.Step;
+import org.leancx.common.Summarised;
 import org.leancx.common.Warehouse;
 import org.leancx.demand.Taxonomy;
 import org.leancx.generate.GenerateSettings.PlantedSet;
@@ -137,7 +138,17 @@ public final class Generator {
       long caseEvents,
       long recontacts,
       long serviceAccounts,
-      int plantedSets) {}
+      int plantedSets) implements Summarised {
+
+    /** E.g. {@code 2,000 customers: 12,345 contacts + 123 dirty rows, 45,678 case events, ... into raw/}. */
+    @Override
+    public String summary() {
+      return String.format(java.util.Locale.ROOT,
+          "%,d customers: %,d contacts + %,d dirty rows, %,d case events, %,d planted recontacts, %,d service"
+              + " accounts, %d planted condition sets; into %s",
+          customers, contacts, dirtyRows, caseEvents, recontacts, serviceAccounts, plantedSets, output);
+    }
+  }
 
   /** Runs the generator as a recorded job in pipeline_runs. */
   public static Result run(Warehouse warehouse, Settings settings) {

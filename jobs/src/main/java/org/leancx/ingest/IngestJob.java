@@ -16,6 +16,7 @@ import org.apache.spark.storage.StorageLevel;
 import org.leancx.common.JobRunner;
 import org.leancx.common.Settings;
 import org.leancx.common.Step;
+import org.leancx.common.Summarised;
 import org.leancx.common.Warehouse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,9 +55,25 @@ public final class IngestJob {
       Map<String, Long> quarantinedByReason,
       String table,
       String quarantineTable,
-      String runId) {
+      String runId) implements Summarised {
     public Result {
       quarantinedByReason = Map.copyOf(quarantinedByReason);
+    }
+
+    /** E.g. {@code synthetic_contacts -> contacts: 255,574 rows from 1 file(s): 253,913 accepted, ...}. */
+    @Override
+    public String summary() {
+      StringBuilder reasons = new StringBuilder();
+      quarantinedByReason.entrySet().stream()
+          .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+          .forEach(e -> reasons.append(reasons.length() == 0 ? " (" : ", ")
+              .append(String.format(java.util.Locale.ROOT, "%s %,d", e.getKey(), e.getValue())));
+      if (reasons.length() > 0) {
+        reasons.append(')');
+      }
+      return String.format(java.util.Locale.ROOT,
+          "%s -> %s: %,d rows from %d file(s): %,d accepted, %,d quarantined%s, %,d duplicates",
+          source, target, inputRows, files, accepted, quarantined, reasons, duplicates);
     }
   }
 

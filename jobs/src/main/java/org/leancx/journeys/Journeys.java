@@ -12,6 +12,7 @@ import org.leancx.common.RunLog;
 import org.leancx.common.Settings;
 import org.leancx.common.SparkSessions;
 import org.leancx.common.Step;
+import org.leancx.common.Summarised;
 import org.leancx.common.TableContract;
 import org.leancx.common.Warehouse;
 import org.leancx.demand.DemandTables;
@@ -45,7 +46,20 @@ public final class Journeys {
    */
   public record Result(
       long contacts, long caseEvents, long steps, long journeys, long open, long flowDays, long sloRows,
-      Instant asOf) {}
+      Instant asOf) implements Summarised {
+
+    /** E.g. {@code 12,345 journeys (234 open) from 12,345 contacts and 45,678 case events, ...}. */
+    @Override
+    public String summary() {
+      if (asOf == null) {
+        return "no contacts and no case events in the warehouse, nothing written; run `leancx ingest` first";
+      }
+      return String.format(java.util.Locale.ROOT,
+          "%,d journeys (%,d open) from %,d contacts and %,d case events, %,d steps; flow_daily %,d rows,"
+              + " journey_slo %,d rows; as of %s",
+          journeys, open, contacts, caseEvents, steps, flowDays, sloRows, asOf);
+    }
+  }
 
   /** Runs the job on the warehouse's contacts and case_events (either may be absent, not both). */
   public static Result run(Warehouse warehouse, Settings settings, String arguments) {

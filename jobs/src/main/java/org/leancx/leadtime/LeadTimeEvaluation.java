@@ -25,6 +25,7 @@ import org.apache.spark.sql.SparkSession;
 import org.leancx.common.JobRunner;
 import org.leancx.common.Settings;
 import org.leancx.common.Step;
+import org.leancx.common.Summarised;
 import org.leancx.common.Warehouse;
 
 /**
@@ -59,11 +60,22 @@ public final class LeadTimeEvaluation {
       List<FoldScore> scores,
       Map<String, Double> meanMaeDays,
       Map<String, Double> published,
-      double seconds) {
+      double seconds) implements Summarised {
     public Result {
       scores = List.copyOf(scores);
       meanMaeDays = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(meanMaeDays));
       published = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(published));
+    }
+
+    /** E.g. {@code helpdesk, 5 folds: mean MAE in days gbt 3.46, mean 4.12; 120 s}. */
+    @Override
+    public String summary() {
+      StringBuilder models = new StringBuilder();
+      meanMaeDays.forEach((model, mae) -> models.append(models.length() == 0 ? "" : ", ")
+          .append(String.format(java.util.Locale.ROOT, "%s %.2f", model, mae)));
+      long folds = scores.stream().mapToInt(FoldScore::fold).distinct().count();
+      return String.format(java.util.Locale.ROOT, "%s (%s), %d folds: mean MAE in days %s; %.0f s",
+          dataset.label(), protocol, folds, models, seconds);
     }
 
     /** The comparison table: our models' fold means beside the published figures. */

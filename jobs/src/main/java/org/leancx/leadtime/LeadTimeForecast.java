@@ -23,6 +23,7 @@ import org.apache.spark.sql.SparkSession;
 import org.leancx.common.JobRunner;
 import org.leancx.common.Settings;
 import org.leancx.common.Step;
+import org.leancx.common.Summarised;
 import org.leancx.common.Warehouse;
 import org.leancx.leadtime.LeadTimeTables.Journeys;
 import org.slf4j.Logger;
@@ -45,10 +46,27 @@ public final class LeadTimeForecast {
 
   /** The outcome of {@code train}. */
   public record TrainResult(String version, String path, long closedJourneys, long openJourneys,
-      long trainingPrefixes, String gbtParameters) {}
+      long trainingPrefixes, String gbtParameters) implements Summarised {
+
+    /** E.g. {@code model demo from 1,234 closed and 56 open journeys, 5,678 prefixes (GBT depth=5,...): path}. */
+    @Override
+    public String summary() {
+      return String.format(java.util.Locale.ROOT,
+          "model %s from %,d closed and %,d open journeys, %,d prefixes (GBT %s): %s",
+          version, closedJourneys, openJourneys, trainingPrefixes, gbtParameters, path);
+    }
+  }
 
   /** The outcome of {@code predict}. */
-  public record PredictResult(String version, long openJourneys, long forecasts) {}
+  public record PredictResult(String version, long openJourneys, long forecasts) implements Summarised {
+
+    /** E.g. {@code 56 of 56 open journeys forecast with model demo}. */
+    @Override
+    public String summary() {
+      return String.format(java.util.Locale.ROOT, "%,d of %,d open journeys forecast with model %s into"
+          + " lead_time_forecast", forecasts, openJourneys, version);
+    }
+  }
 
   /** Root folder of the saved models: {@code <warehouse>/_models/lead_time}. */
   public static String modelsRoot(Warehouse warehouse) {

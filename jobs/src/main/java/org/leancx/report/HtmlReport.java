@@ -15,6 +15,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.leancx.capacity.CapacityTables;
 import org.leancx.common.Step;
+import org.leancx.common.Summarised;
 import org.leancx.common.TableContract;
 import org.leancx.common.Warehouse;
 import org.leancx.conditions.ConditionTables;
@@ -32,10 +33,17 @@ public final class HtmlReport {
           "capacity");
 
   /** What one report run wrote: the file, and the charts drawn and the ones without data. */
-  public record Result(Path file, List<String> drawn, List<String> noData) {
+  public record Result(Path file, List<String> drawn, List<String> noData) implements Summarised {
     public Result {
       drawn = List.copyOf(drawn);
       noData = List.copyOf(noData);
+    }
+
+    /** E.g. {@code report/leancx-report.html: 6 charts; no data for lead-time}. */
+    @Override
+    public String summary() {
+      return file + ": " + drawn.size() + " charts"
+          + (noData.isEmpty() ? "" : "; no data for " + String.join(", ", noData));
     }
   }
 

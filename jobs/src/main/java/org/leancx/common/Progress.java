@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reports the running Spark stages in the log while a long step runs: its description, stage, tasks done and rows
- * read, once the work has gone on for {@link #FIRST_AFTER}, then every 15 s (terminal) or 30 s (log files).
+ * read, once the step has run for {@link #FIRST_AFTER}, then every 15 s (terminal) or 30 s (log files).
  *
  * <p>Spark's events only update the state; a daemon timer calls {@link #tick()}, which decides whether to print.
  * Both take the time from one {@code nanoTime} supplier, so that a test can drive them with a fake clock.
@@ -93,6 +93,7 @@ public final class Progress extends SparkListener implements AutoCloseable {
   private final Consumer<String> sink;
   private final Map<Integer, Stage> running = new TreeMap<>();
   private long nextLineAt;
+  private String work;
   private long idleSince;
   private boolean everBusy;
   private ScheduledExecutorService timer;
@@ -166,7 +167,8 @@ public final class Progress extends SparkListener implements AutoCloseable {
     Properties properties = event.properties();
     String step = properties == null ? null : properties.getProperty(Step.STEP_PROPERTY);
     String job = properties == null ? null : properties.getProperty("spark.job.description");
-    stageSubmitted(info.stageId(), description(step, job, info.name()), info.numTasks());
+    String work = step != null ? step : job != null ? job : info.name();
+    stageSubmitted(info.stageId(), work, description(step, job, info.name()), info.numTasks());
   }
 
   /** The step, with the job's own description when Delta (or Spark) set another one inside the step. */
@@ -196,11 +198,23 @@ public final class Progress extends SparkListener implements AutoCloseable {
 
   // The state, fed by the events above or by a test.
 
+  /** A stage of the work (step) of the same name. */
   synchronized void stageSubmitted(int stageId, String description, int tasks) {
+    stageSubmitted(stageId, description, description, tasks);
+  }
+
+  /**
+   * A stage of {@code work}: the step (or, outside a step, the job) that the user waits for. Its stages may carry
+   * other descriptions, e.g. Delta's.
+   */
+  synchronized void stageSubmitted(int stageId, String work, String description, int tasks) {
     long now = nanoTime.getAsLong();
-    // A new stretch of work starts the wait for the first line; a short pause between two stages does not.
-    if (running.isEmpty() && (!everBusy || now - idleSince >= firstAfterNanos)) {
+    // Other work, or the same after a long pause, starts the wait for the first line: a step shorter than that has
+    // its own start and end lines. A short pause between two stages of the same step does not.
+    boolean longPause = running.isEmpty() && now - idleSince >= firstAfterNanos;
+    if (!everBusy || !work.equals(this.work) || longPause) {
       nextLineAt = now + firstAfterNanos;
+      this.work = work;
     }
     everBusy = true;
     running.put(stageId, new Stage(stageId, description, tasks, now));

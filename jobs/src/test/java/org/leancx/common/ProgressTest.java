@@ -100,19 +100,33 @@ class ProgressTest extends SparkTestBase {
   }
 
   @Test
+  void shortStepsOneAfterTheOtherPrintNothing() {
+    Progress p = Progress.of(Progress.Mode.TERMINAL, clock::now, lines::add);
+    for (int step = 0; step < 10; step++) {
+      p.stageSubmitted(step, "generate: step " + step, "MERGE operation - writing new files", 2);
+      clock.advance(10);
+      p.tick();
+      p.stageCompleted(step);
+    }
+    assertThat(lines).as("100 s of work in steps of 10 s").isEmpty();
+  }
+
+  @Test
   void aStageJustStartedWaitsForTheNextTick() {
     Progress p = Progress.of(Progress.Mode.LOG, clock::now, lines::add);
-    p.stageSubmitted(1, "journeys: steps", 2);
+    String step = "journeys: writing journeys";
+    p.stageSubmitted(1, step, step + " (MERGE operation - scanning files for matches)", 2);
     clock.advance(14);
     p.stageCompleted(1);
     clock.advance(1);
-    p.stageSubmitted(2, "journeys: writing journeys", 2);
+    p.stageSubmitted(2, step, step + " (MERGE operation - writing new files)", 2);
     p.tick();
     assertThat(lines).as("stage 2 is 0 s old").isEmpty();
     clock.advance(1);
     p.tick();
-    assertThat(lines)
-        .containsExactly("journeys: writing journeys: stage 2 running for 1 s: 0/2 tasks done, 0 rows read");
+    assertThat(lines).containsExactly(
+        "journeys: writing journeys (MERGE operation - writing new files): stage 2 running for 1 s: 0/2 tasks done,"
+            + " 0 rows read");
   }
 
   @Test

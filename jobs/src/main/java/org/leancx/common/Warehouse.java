@@ -427,6 +427,14 @@ public final class Warehouse {
   /** Commit attempts of one write when another run commits to the same table at the same time. */
   static final int COMMIT_ATTEMPTS = 3;
 
+  private final java.util.concurrent.atomic.AtomicInteger commitRetries =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  /** Writes through this warehouse that were retried because another run committed to their table first. */
+  public int commitRetries() {
+    return commitRetries.get();
+  }
+
   /**
    * Runs one idempotent write, retrying it when a concurrent run committed a conflicting change to the table first
    * (Delta's optimistic concurrency); after {@link #COMMIT_ATTEMPTS} conflicts it fails naming the table and the fix.
@@ -449,6 +457,7 @@ public final class Warehouse {
                   + " jobs that write the same table at the same time.",
               e);
         }
+        commitRetries.incrementAndGet();
         LOG.warn("Table {} was changed by another run at the same time ({}); retrying the write (attempt {} of {})",
             qualifiedName(contract), conflict.getClass().getSimpleName(), attempt + 1, COMMIT_ATTEMPTS);
       }

@@ -35,7 +35,7 @@ import org.leancx.common.WarehouseSettings;
  */
 @Tag("e2e")
 class CatalogModeTest extends SparkTestBase {
-  static final Path CATALOG_DIR = HOME.resolve("jobs/target/test-warehouse/_catalog");
+  static final Path CATALOG_DIR = SparkTestBase.CATALOG_DIR;
 
   record Outcome(int code, String out, String err) {}
 

@@ -1,6 +1,13 @@
 package org.leancx.cli;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import org.leancx.common.SparkTestBase;
 import org.leancx.common.Warehouse;
 import org.leancx.common.WarehouseSettings;
@@ -18,23 +25,46 @@ public final class DemoFixture {
 
   private DemoFixture() {}
 
-  /** The warehouse of the demo run, running the demo on first use. */
+  /**
+   * The warehouse of the demo run, running the demo on first use. Surefire runs the suite in two JVMs at once; the
+   * first to get here runs the demo under a file lock and marks it done with the build's run id, and the other reuses
+   * it (the fixture is only read afterwards).
+   */
   public static synchronized Warehouse warehouse() {
     if (warehouse == null) {
       Path dir = SparkTestBase.HOME.resolve("jobs/target/test-warehouse/demo-fixture");
       raw = SparkTestBase.HOME.resolve("jobs/target/test-raw/demo-fixture");
-      deleteRecursively(dir);
-      deleteRecursively(raw);
-      int code =
-          Main.commandLine()
-              .execute(
-                  "demo",
-                  "--set", "warehouse.path=" + dir,
-                  "--set", "generate.output=" + raw,
-                  "--set", "generate.customers=" + CUSTOMERS,
-                  "--set", "spark.shuffle-partitions=2");
-      if (code != 0) {
-        throw new IllegalStateException("The demo fixture failed with exit code " + code + ": see the test output.");
+      Path marker = SparkTestBase.HOME.resolve("jobs/target/test-warehouse/demo-fixture.done");
+      // One id per Maven run (the pom passes the build timestamp), so a fixture of an earlier build is never reused.
+      String build = System.getProperty("leancx.test.build", "");
+      try {
+        Files.createDirectories(marker.getParent());
+        try (FileChannel channel = FileChannel.open(marker.resolveSibling("demo-fixture.lock"),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock = channel.lock()) {
+          boolean done = !build.isEmpty() && Files.isDirectory(dir) && Files.exists(marker)
+              && Files.readString(marker, StandardCharsets.UTF_8).equals(build);
+          if (!done) {
+            Files.deleteIfExists(marker);
+            deleteRecursively(dir);
+            deleteRecursively(raw);
+            int code =
+                Main.commandLine()
+                    .execute(
+                        "demo",
+                        "--set", "warehouse.path=" + dir,
+                        "--set", "generate.output=" + raw,
+                        "--set", "generate.customers=" + CUSTOMERS,
+                        "--set", "spark.shuffle-partitions=2");
+            if (code != 0) {
+              throw new IllegalStateException(
+                  "The demo fixture failed with exit code " + code + ": see the test output.");
+            }
+            Files.writeString(marker, build, StandardCharsets.UTF_8);
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("The demo fixture's lock or marker under " + marker.getParent(), e);
       }
       warehouse = new Warehouse(SparkTestBase.session(), new WarehouseSettings(dir.toString(), "leancx"));
     }

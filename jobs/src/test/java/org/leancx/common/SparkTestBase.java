@@ -25,6 +25,13 @@ public abstract class SparkTestBase {
   /** The real public event logs, beside the project. */
   public static final Path REAL_DATA = HOME.resolve("../shared/data/real").normalize();
 
+  /**
+   * The session catalog's warehouse (managed tables of the catalog-mode tests): one per surefire fork, since the suite
+   * runs in two JVMs at once.
+   */
+  public static final Path CATALOG_DIR =
+      HOME.resolve("jobs/target/test-warehouse/_catalog-" + System.getProperty("leancx.test.fork", "1"));
+
   protected static SparkSession spark;
 
   @BeforeAll
@@ -42,7 +49,7 @@ public abstract class SparkTestBase {
               2,
               false,
               Map.of("spark.sql.adaptive.coalescePartitions.enabled", "true", "spark.driver.host", "127.0.0.1"));
-      spark = SparkSessions.open(settings, HOME.resolve("jobs/target/test-warehouse/_catalog").toString());
+      spark = SparkSessions.open(settings, CATALOG_DIR.toString());
     }
     return spark;
   }

@@ -38,7 +38,7 @@ class WarehouseCatalogModeTest extends SparkTestBase {
 
   static final List<String> SCHEMAS = List.of("catalog_managed", "catalog_external", "catalog_forgotten");
   /** The session's spark.sql.warehouse.dir, where managed tables live. */
-  static final Path CATALOG_DIR = HOME.resolve("jobs/target/test-warehouse/_catalog");
+  static final Path CATALOG_DIR = SparkTestBase.CATALOG_DIR;
 
   @BeforeAll
   @AfterAll

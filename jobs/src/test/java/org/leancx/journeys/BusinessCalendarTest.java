@@ -8,6 +8,7 @@ import java.sql.Timestamp;
 import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,6 +100,78 @@ class BusinessCalendarTest extends JourneyFixtures {
       total += Math.max(0, overlap);
     }
     return total;
+  }
+
+  /** A calendar open every day of the week, 01:00-23:00 Berlin: both clock changes of 2026 fall in working hours. */
+  static BusinessCalendar berlinEveryDay() {
+    List<String> days = List.of("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday");
+    List<String> overrides = new ArrayList<>(List.of("journeys.calendar.time-zone=Europe/Berlin"));
+    days.forEach(d -> overrides.add("journeys.calendar.working-hours." + d + "=01:00-23:00"));
+    return JourneySettings.from(settings(overrides.toArray(String[]::new))).calendar();
+  }
+
+  /**
+   * The wall-clock oracle: both instants read on the local clock, and the overlap of that local interval with each
+   * local day's working hours measured in wall-clock seconds (so 01:00-04:00 is 3 hours on the night the clocks go
+   * forward, when only 2 hours elapse; docs/DECISIONS.md).
+   */
+  static long wallClockOracle(BusinessCalendar c, Instant from, Instant to) {
+    LocalDateTime start = LocalDateTime.ofInstant(from, c.zone());
+    LocalDateTime end = LocalDateTime.ofInstant(to, c.zone());
+    long total = 0;
+    for (LocalDate d = start.toLocalDate(); !d.isAfter(end.toLocalDate()); d = d.plusDays(1)) {
+      BusinessCalendar.WorkingHours h = c.hours().get(d.getDayOfWeek().getValue() - 1);
+      if (c.holidays().contains(d) || h.seconds() == 0) {
+        continue;
+      }
+      LocalDateTime open = d.atStartOfDay().plusSeconds(h.openSecond());
+      LocalDateTime close = d.atStartOfDay().plusSeconds(h.closeSecond());
+      LocalDateTime a = start.isAfter(open) ? start : open;
+      LocalDateTime b = end.isBefore(close) ? end : close;
+      total += Math.max(0, java.time.Duration.between(a, b).getSeconds());
+    }
+    return total;
+  }
+
+  @Test
+  void aWorkingDayWithAClockChangeCountsItsWallClockHours() {
+    BusinessCalendar c = berlinEveryDay();
+    // Both clock changes of 2026 in Berlin fall on a Sunday at 02:00/03:00 local, inside the 01:00-23:00 hours.
+    assertThat(LocalDate.parse("2026-03-29").getDayOfWeek()).isEqualTo(DayOfWeek.SUNDAY);
+    assertThat(c.zone().getRules().getOffset(Instant.parse("2026-03-29T00:30:00Z")).getTotalSeconds()).isEqualTo(3600);
+    assertThat(c.zone().getRules().getOffset(Instant.parse("2026-03-29T01:30:00Z")).getTotalSeconds()).isEqualTo(7200);
+    assertThat(c.zone().getRules().getOffset(Instant.parse("2026-10-25T00:30:00Z")).getTotalSeconds()).isEqualTo(7200);
+    assertThat(c.zone().getRules().getOffset(Instant.parse("2026-10-25T01:30:00Z")).getTotalSeconds()).isEqualTo(3600);
+    List<Long> b =
+        businessSeconds(
+            c,
+            List.of(
+                // Saturday 22:00 CET to Sunday 04:00 CEST: 1h on Saturday, 01:00-04:00 on the clock on Sunday (3h,
+                // though 2h elapse).
+                new Object[] {1, ts("2026-03-28T21:00:00Z"), ts("2026-03-29T02:00:00Z")},
+                // The whole Sunday the clocks go forward: 01:00-23:00 is 22 hours on the clock (21 elapse).
+                new Object[] {2, ts("2026-03-28T23:00:00Z"), ts("2026-03-29T22:00:00Z")},
+                // Sunday 00:30 CEST to 05:00 CET, the clocks going back: 01:00-05:00 is 4h on the clock (5h elapse).
+                new Object[] {3, ts("2026-10-24T22:30:00Z"), ts("2026-10-25T04:00:00Z")},
+                // The whole Sunday the clocks go back: 22 hours on the clock (23 elapse).
+                new Object[] {4, ts("2026-10-24T22:00:00Z"), ts("2026-10-25T23:00:00Z")},
+                // The Monday after: an ordinary 22-hour day again, read in CET.
+                new Object[] {5, ts("2026-10-25T23:00:00Z"), ts("2026-10-26T23:00:00Z")}));
+    assertThat(b).containsExactly(4 * 3600L, 22 * 3600L, 4 * 3600L, 22 * 3600L, 22 * 3600L);
+
+    // Random intervals around both clock changes, against the wall-clock oracle.
+    SplittableRandom random = new SplittableRandom(11);
+    List<Object[]> intervals = new ArrayList<>();
+    List<Long> expected = new ArrayList<>();
+    long[] changes = {Instant.parse("2026-03-29T01:00:00Z").getEpochSecond(),
+        Instant.parse("2026-10-25T01:00:00Z").getEpochSecond()};
+    for (int i = 0; i < 400; i++) {
+      long from = changes[i % 2] - 2 * 86400L + random.nextLong(4 * 86400L);
+      long to = from + random.nextLong(i % 3 == 0 ? 6 * 3600L : 3 * 86400L);
+      intervals.add(new Object[] {i, Timestamp.from(Instant.ofEpochSecond(from)), Timestamp.from(Instant.ofEpochSecond(to))});
+      expected.add(wallClockOracle(c, Instant.ofEpochSecond(from), Instant.ofEpochSecond(to)));
+    }
+    assertThat(businessSeconds(c, intervals)).containsExactlyElementsOf(expected);
   }
 
   @Test

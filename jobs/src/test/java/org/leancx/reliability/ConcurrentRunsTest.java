@@ -1,97 +1,158 @@
 package org.leancx.reliability;
 
+import static org.apache.spark.sql.functions.callUDF;
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Tag;
+import java.util.function.BiConsumer;
+import org.apache.spark.TaskContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.leancx.common.RunLog;
-import org.leancx.common.Settings;
 import org.leancx.common.SparkTestBase;
+import org.leancx.common.TableContract;
 import org.leancx.common.TableFingerprint;
 import org.leancx.common.Warehouse;
-import org.leancx.ingest.CanonicalTables;
-import org.leancx.ingest.IngestJob;
 
 /**
- * Two runs of one job on one warehouse at once: each either succeeds (a conflicting commit is retried) or fails with
- * a message naming the table and saying to rerun; the tables end equal to one clean run, with no duplicated rows.
+ * Two runs writing one table at once, with a conflict forced: both writers are held inside their write (after Delta
+ * read the table's snapshot, before either commits) until both have arrived, so the second commit always conflicts.
+ * The loser retries once and commits; the table ends equal to one clean run, with no duplicated rows.
  */
-@Tag("e2e")
 class ConcurrentRunsTest extends SparkTestBase {
-  private static final Path DIR = HOME.resolve("jobs/target/concurrent-runs");
+  private static final TableContract TABLE =
+      new TableContract(
+          "concurrent_writes",
+          1,
+          "one row per id",
+          TableContract.schema(
+              TableContract.required("id", DataTypes.IntegerType, "the key"),
+              TableContract.required("value", DataTypes.StringType, "a value")),
+          List.of(),
+          List.of("id"),
+          Map.of());
 
-  @Test
-  void twoIngestRunsAtOnceLeaveTheTablesEqualToOneRun() throws Exception {
-    Warehouse warehouse = warehouse("concurrent-runs");
-    deleteRecursively(DIR);
-    Path sources = Files.createDirectories(DIR.resolve("sources"));
-    StringBuilder csv = new StringBuilder("id,customer,channel,start,wait\n");
-    for (int i = 0; i < 200; i++) {
-      csv.append("c").append(i).append(",cust").append(i % 50).append(",phone,2024-03-0").append(1 + i % 9)
-          .append(" 10:00:00,").append(i % 17 == 0 ? "-1" : String.valueOf(i)).append('\n');
+  /** Opened by a test before its two writers start: each writer's task counts down on arrival, then waits. */
+  private static volatile CountDownLatch gate;
+
+  /** The write tasks that have passed the gate (each is counted once, however many rows it holds). */
+  private static final Set<Long> ARRIVED = ConcurrentHashMap.newKeySet();
+
+  @BeforeAll
+  static void registerGate() {
+    UserDefinedFunction hold =
+        functions.udf(
+                (UDF1<String, String>) v -> {
+                  CountDownLatch g = gate;
+                  if (g != null && ARRIVED.add(TaskContext.get().taskAttemptId())) {
+                    g.countDown();
+                    if (!g.await(2, TimeUnit.MINUTES)) {
+                      StringBuilder dump = new StringBuilder();
+                      Thread.getAllStackTraces().forEach((t, st) -> {
+                        if (t.getName().startsWith("pool-")) {
+                          dump.append(t.getName()).append('\n');
+                          for (StackTraceElement e : st) {
+                            dump.append("  ").append(e).append('\n');
+                          }
+                        }
+                      });
+                      throw new IllegalStateException("the other writer never reached the gate; writers:\n" + dump);
+                    }
+                  }
+                  return v;
+                },
+                DataTypes.StringType)
+            .asNondeterministic();
+    spark.udf().register("hold_until_both_writers_arrive", hold);
+  }
+
+  private static Dataset<Row> data(int from, int to, String value) {
+    List<Object[]> rows = new ArrayList<>();
+    for (int i = from; i < to; i++) {
+      rows.add(new Object[] {i, value + i});
     }
-    Path input = Files.writeString(DIR.resolve("contacts.csv"), csv.toString());
-    Files.writeString(sources.resolve("concurrent.conf"), """
-        target = contacts
-        path = "%s"
-        columns { contact_id = id, customer_id = customer, channel = channel, started_at = start, wait_seconds = wait }
-        """.formatted(input));
-    Settings settings = settings("ingest.sources-dir=" + sources, "ingest.max-reject-rate=1.0");
+    // One partition, so one task per writer reaches the gate.
+    return rows(TABLE.schema(), rows.toArray(Object[][]::new)).coalesce(1);
+  }
 
-    IngestJob.Result first = IngestJob.run(warehouse, settings, "concurrent", null);
-    TableFingerprint contacts = TableFingerprint.of(warehouse.read(CanonicalTables.CONTACTS));
-    TableFingerprint quarantine = TableFingerprint.of(warehouse.read(CanonicalTables.QUARANTINE));
-    assertThat(first.accepted()).isEqualTo(188);
-    assertThat(first.quarantined()).isEqualTo(12);
+  private static Dataset<Row> held(Dataset<Row> data) {
+    return data.withColumn("value", callUDF("hold_until_both_writers_arrive", col("value")));
+  }
 
-    int rounds = 2;
-    int succeeded = 0;
-    List<String> failures = new ArrayList<>();
+  /** Runs {@code write} in two threads at once, both held at the gate, and returns the retries the warehouse saw. */
+  private static int twoWritersAtOnce(Warehouse warehouse, BiConsumer<Warehouse, String> write) throws Exception {
+    int retriesBefore = warehouse.commitRetries();
+    ARRIVED.clear();
+    gate = new CountDownLatch(2);
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
-      for (int round = 0; round < rounds; round++) {
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<IngestJob.Result>> runs = new ArrayList<>();
-        for (int t = 0; t < 2; t++) {
-          runs.add(pool.submit(() -> {
-            start.await();
-            return IngestJob.run(warehouse, settings, "concurrent", null);
-          }));
-        }
-        start.countDown();
-        for (Future<IngestJob.Result> f : runs) {
-          try {
-            assertThat(f.get(5, TimeUnit.MINUTES).accepted()).isEqualTo(188);
-            succeeded++;
-          } catch (java.util.concurrent.ExecutionException e) {
-            String message = String.valueOf(e.getCause().getMessage());
-            failures.add(message);
-            assertThat(message).as("the losing run's message").contains("leancx.contacts", "another run", "rerun");
-          }
-        }
+      List<Future<?>> runs = new ArrayList<>();
+      for (String run : List.of("run-a", "run-b")) {
+        runs.add(pool.submit(() -> write.accept(warehouse, run)));
+      }
+      for (Future<?> f : runs) {
+        f.get(5, TimeUnit.MINUTES); // both succeed: the conflict is retried, not reported
       }
     } finally {
+      gate = null;
       pool.shutdownNow();
     }
-    assertThat(succeeded + failures.size()).isEqualTo(2 * rounds);
-    assertThat(succeeded).as("at least one run of each pair commits").isGreaterThanOrEqualTo(rounds);
-    // Consistent: equal to one clean run, no duplicated rows.
-    assertThat(TableFingerprint.of(warehouse.read(CanonicalTables.CONTACTS))).isEqualTo(contacts);
-    assertThat(TableFingerprint.of(warehouse.read(CanonicalTables.QUARANTINE))).isEqualTo(quarantine);
-    assertThat(warehouse.read(CanonicalTables.CONTACTS).select("contact_id").distinct().count()).isEqualTo(188);
-    assertThat(warehouse.read(RunLog.PIPELINE_RUNS).where(col("job").equalTo("ingest")).count())
-        .isEqualTo(1 + 2L * rounds);
-    System.out.printf("Concurrent runs: %d pairs, %d runs committed, %d failed with a clear conflict message%n",
-        rounds, succeeded, failures.size());
+    assertThat(ARRIVED).as("both writers' tasks reached the gate").hasSizeGreaterThanOrEqualTo(2);
+    return warehouse.commitRetries() - retriesBefore;
+  }
+
+  /** A warehouse for the one-writer reference run, under a database of its own so the table names do not clash. */
+  private static Warehouse cleanRun(String name) {
+    java.nio.file.Path dir = HOME.resolve("jobs/target/test-warehouse").resolve(name);
+    deleteRecursively(dir);
+    return new Warehouse(spark, new org.leancx.common.WarehouseSettings(dir.toString(), "clean_run"));
+  }
+
+  @Test
+  void twoFullRewritesAtOnceConflictOneRetriesAndTheTableEqualsOneRun() throws Exception {
+    Warehouse warehouse = warehouse("concurrent-rewrites");
+    warehouse.replaceAll(TABLE, data(0, 5, "old-"), "seed");
+    long versionBefore = warehouse.version(TABLE);
+    Warehouse clean = cleanRun("concurrent-rewrites-clean");
+    clean.replaceAll(TABLE, data(0, 20, "v"), "clean");
+
+    int retries = twoWritersAtOnce(warehouse, (w, run) -> w.replaceAll(TABLE, held(data(0, 20, "v")), run));
+
+    assertThat(retries).as("commits retried after a conflict").isEqualTo(1);
+    // Two commits landed (the winner's, then the loser's retry), and the content is that of one clean run.
+    assertThat(warehouse.version(TABLE)).isEqualTo(versionBefore + 2);
+    assertThat(TableFingerprint.of(warehouse.read(TABLE))).isEqualTo(TableFingerprint.of(clean.read(TABLE)));
+    System.out.printf("Concurrent rewrites: conflict forced, %d retried, table equal to one run%n", retries);
+  }
+
+  @Test
+  void twoMergesAtOnceConflictOneRetriesAndNoRowIsDuplicated() throws Exception {
+    Warehouse warehouse = warehouse("concurrent-merges");
+    warehouse.replaceAll(TABLE, data(0, 10, "v"), "seed");
+    Warehouse clean = cleanRun("concurrent-merges-clean");
+    clean.replaceAll(TABLE, data(0, 10, "v"), "seed");
+    clean.merge(TABLE, data(5, 15, "w"), "clean");
+
+    int retries = twoWritersAtOnce(warehouse, (w, run) -> w.merge(TABLE, held(data(5, 15, "w")), run));
+
+    assertThat(retries).as("merges retried after a conflict").isEqualTo(1);
+    assertThat(warehouse.read(TABLE).count()).isEqualTo(15);
+    assertThat(TableFingerprint.of(warehouse.read(TABLE))).isEqualTo(TableFingerprint.of(clean.read(TABLE)));
+    System.out.printf("Concurrent merges: conflict forced, %d retried, 15 rows, equal to one run%n", retries);
   }
 }

@@ -205,7 +205,7 @@ public final class Benchmark implements Callable<Integer> {
         ChildRun c =
             child(dir, name, "org.leancx.cli.Main",
                 cli(job, List.of("--set", "warehouse.path=" + warehouse, "--set", "spark.master=" + master)));
-        long recontacts = job.equals("failure-demand") ? parseLong(c.stdout(), "; (\\d+) recontacts") : -1;
+        long recontacts = job.equals("failure-demand") ? parseLong(c.stdout(), "; ([\\d,]+) recontacts") : -1;
         samples.add(new Sample(c.wallSeconds(), c.peakRssBytes(), Double.NaN, shuffleBytes(dir, name), recontacts));
       }
       all.add(new Measurement(contactRows, job, master, samples));

@@ -29,11 +29,16 @@ final class LeadTimeModelCommand implements Runnable {
   }
 
   /** {@code leancx lead-time-model train}. */
-  @Command(name = "train", mixinStandardHelpOptions = true,
+  @Command(name = "train",
       description = "Fit the baseline, GBT and AFT models on the journeys table; save under"
           + " <warehouse>/_models/lead_time/<version>/.")
   static final class Train implements Callable<Integer> {
     @Mixin ConfigOptions config;
+
+    // --version names the model here, so picocli drops the standard -h/-V mixin (its --version clashes) without a
+    // word: the help option is declared by hand.
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
 
     @Option(names = "--version", description = "Version folder name (default v<UTC time>).")
     String version;
@@ -48,10 +53,15 @@ final class LeadTimeModelCommand implements Runnable {
   }
 
   /** {@code leancx lead-time-model predict}. */
-  @Command(name = "predict", mixinStandardHelpOptions = true,
+  @Command(name = "predict",
       description = "Forecast the remaining lead time of every OPEN journey into lead_time_forecast.")
   static final class Predict implements Callable<Integer> {
     @Mixin ConfigOptions config;
+
+    // --version names the model here, so picocli drops the standard -h/-V mixin (its --version clashes) without a
+    // word: the help option is declared by hand.
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
 
     @Option(names = "--version", description = "Model version to use (default: the newest).")
     String version;

@@ -4,12 +4,17 @@ import static org.apache.spark.sql.types.DataTypes.StringType;
 import static org.leancx.common.TableContract.optional;
 import static org.leancx.common.TableContract.required;
 
+import com.univocity.parsers.common.TextParsingException;
+import com.univocity.parsers.csv.CsvParser;
+import com.univocity.parsers.csv.CsvParserSettings;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -54,48 +59,87 @@ public record Taxonomy(List<Entry> entries) {
     entries = List.copyOf(entries);
   }
 
-  /** Reads the CSV, failing with the file, line and value of the first bad line. */
+  /** The columns of the file, in the order the header names them. */
+  static final List<String> COLUMNS = List.of("reason", "need_family", "demand_class", "failure_subtype");
+
+  /**
+   * Reads the CSV as any spreadsheet or contact-centre platform writes it (RFC 4180 quotes, commas and line breaks
+   * inside quoted values, a UTF-8 byte-order mark, {@code #} comment lines), failing with the file, line and value of
+   * the first bad line. The header names the four columns in any order; other columns are ignored.
+   */
   public static Taxonomy read(Path file) {
-    List<String> lines;
-    try {
-      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    CsvParserSettings csv = new CsvParserSettings();
+    csv.setLineSeparatorDetectionEnabled(true);
+    csv.getFormat().setComment('#');
+    // Reason codes are free text: a long one must not trip univocity's default cap of 4,096 characters silently.
+    csv.setMaxCharsPerColumn(-1);
+    CsvParser parser = new CsvParser(csv);
+    // An InputStream, not a Reader: univocity then detects and drops the byte-order mark (BomInput).
+    try (InputStream in = Files.newInputStream(file)) {
+      parser.beginParsing(in, StandardCharsets.UTF_8);
+      try {
+        return new Taxonomy(entries(file, parser));
+      } finally {
+        parser.stopParsing();
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(
           "Cannot read the reason taxonomy " + file + ": set demand.taxonomy to an existing CSV file.", e);
-    }
-    if (lines.isEmpty() || !lines.get(0).trim().equals("reason,need_family,demand_class,failure_subtype")) {
+    } catch (TextParsingException e) {
       throw new IllegalArgumentException(
-          "Taxonomy " + file + " must start with the header reason,need_family,demand_class,failure_subtype.");
+          "Taxonomy " + file + " is not valid CSV near line " + (e.getLineIndex() + 1) + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static List<Entry> entries(Path file, CsvParser parser) {
+    String[] header = parser.parseNext();
+    List<String> names = header == null ? List.of() : Arrays.stream(header).map(Taxonomy::trimmed).toList();
+    int[] index = new int[COLUMNS.size()];
+    for (int c = 0; c < COLUMNS.size(); c++) {
+      index[c] = names.indexOf(COLUMNS.get(c));
+      if (index[c] < 0) {
+        throw new IllegalArgumentException(
+            "Taxonomy " + file + " has no column " + COLUMNS.get(c) + " (its header is " + String.join(",", names)
+                + "): start the file with the header " + String.join(",", COLUMNS) + ".");
+      }
     }
     List<Entry> entries = new ArrayList<>();
     Set<String> seen = new HashSet<>();
-    for (int i = 1; i < lines.size(); i++) {
-      String line = lines.get(i).trim();
-      if (line.isEmpty() || line.startsWith("#")) {
-        continue;
-      }
-      String[] f = line.split(",", -1);
-      if (f.length != 4) {
+    String[] f;
+    while ((f = parser.parseNext()) != null) {
+      long line = parser.getContext().currentLine();
+      if (f.length != names.size()) {
         throw new IllegalArgumentException(
-            "Taxonomy " + file + " line " + (i + 1) + " has " + f.length + " fields, expected 4: '" + line + "'.");
+            "Taxonomy " + file + " line " + line + " has " + f.length + " fields, expected " + names.size()
+                + " as in the header: " + Arrays.stream(f).map(Taxonomy::trimmed).toList() + ". Quote a value that"
+                + " contains a comma: \"Bill query, duplicate\".");
       }
-      String reason = f[0].trim();
+      String reason = trimmed(f[index[0]]);
+      if (reason.isEmpty()) {
+        throw new IllegalArgumentException("Taxonomy " + file + " line " + line + " has no reason: give one.");
+      }
       if (!seen.add(reason)) {
         throw new IllegalArgumentException(
-            "Taxonomy " + file + " line " + (i + 1) + " repeats reason '" + reason + "': keep one line per reason.");
+            "Taxonomy " + file + " line " + line + " repeats reason '" + reason + "': keep one line per reason.");
       }
+      String subtype = trimmed(f[index[3]]);
       try {
         entries.add(
             new Entry(
                 reason,
-                f[1].trim(),
-                f[2].trim().toUpperCase(Locale.ROOT),
-                f[3].trim().isEmpty() ? null : f[3].trim()));
+                trimmed(f[index[1]]),
+                trimmed(f[index[2]]).toUpperCase(Locale.ROOT),
+                subtype.isEmpty() ? null : subtype));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("Taxonomy " + file + " line " + (i + 1) + ": " + e.getMessage(), e);
+        throw new IllegalArgumentException("Taxonomy " + file + " line " + line + ": " + e.getMessage(), e);
       }
     }
-    return new Taxonomy(entries);
+    return entries;
+  }
+
+  /** A field without surrounding blanks; empty for an absent one (univocity returns null for an empty field). */
+  private static String trimmed(String value) {
+    return value == null ? "" : value.strip();
   }
 
   /** The taxonomy as a small DataFrame (reason, need_family, demand_class, failure_subtype), for broadcast joins. */

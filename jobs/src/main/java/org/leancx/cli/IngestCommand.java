@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.leancx.ingest.IngestJob;
+import org.leancx.ingest.SourceMapping;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -14,7 +15,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Ingest raw exports into the canonical contacts and case_events tables through conf/sources/<NAME>.conf.",
-      "Rejected rows go to the quarantine table with a reason; re-ingesting a source replaces its rows."
+      "Rejected rows go to the quarantine table with a reason. A snapshot load (the files are the whole source)"
+          + " replaces the source's rows and refuses to remove more than ingest.max-removed-share of them; an"
+          + " incremental load (the files are a drop of new and changed records) merges them by id and keeps the rest."
     })
 final class IngestCommand implements Callable<Integer> {
   @Mixin ConfigOptions config;
@@ -32,15 +35,29 @@ final class IngestCommand implements Callable<Integer> {
       description = "Read this file, folder or glob instead of the mapping's path (only with one --source).")
   String path;
 
+  @Option(
+      names = "--load",
+      paramLabel = "MODE",
+      description = "snapshot or incremental, instead of the mapping's load (default snapshot): incremental merges the"
+          + " files' records by id, for daily drops.")
+  String load;
+
+  @Option(
+      names = "--allow-shrink",
+      description = "Let a snapshot load remove more than ingest.max-removed-share of the rows the source holds.")
+  boolean allowShrink;
+
   @Override
   public Integer call() {
     if (path != null && sources.size() > 1) {
       throw new IllegalArgumentException("--path applies to one source, but " + sources.size() + " were given: run"
           + " `leancx ingest --source NAME --path FILE` once per source.");
     }
+    SourceMapping.LoadMode mode = load == null ? null : SourceMapping.LoadMode.parse(load, "--load");
+    IngestJob.Shrink shrink = allowShrink ? IngestJob.Shrink.ALLOW : IngestJob.Shrink.REFUSE;
     Environment env = Environment.open(config);
     for (String source : sources) {
-      IngestJob.Result r = IngestJob.run(env.warehouse(), env.settings(), source, path);
+      IngestJob.Result r = IngestJob.load(env.warehouse(), env.settings(), source, new IngestJob.Request(path, mode, shrink));
       System.out.println(r.summary());
       System.out.println("  table: " + r.table());
       System.out.println("  quarantine: " + r.quarantineTable() + " (WHERE source = '" + r.source() + "')");

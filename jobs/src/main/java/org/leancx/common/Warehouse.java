@@ -224,6 +224,10 @@ public final class Warehouse {
             .filter(k -> k.startsWith("delta.constraints."))
             .map(k -> k.substring("delta.constraints.".length()))
             .collect(Collectors.toSet());
+    String stored = properties.get(CONTRACT_VERSION);
+    if (stored != null && stored.matches("\\d+") && Integer.parseInt(stored) < contract.version()) {
+      evolve(contract, Integer.parseInt(stored));
+    }
     // A contract that names its statistics columns gets them on tables created before it did (one commit, once).
     Map.Entry<String, String> stats = contract.statsProperty();
     if (!contract.statsColumns().isEmpty() && !stats.getValue().equals(properties.get(stats.getKey()))) {
@@ -244,6 +248,28 @@ public final class Warehouse {
                 + ")");
       }
     }
+  }
+
+  /**
+   * Brings a table written under an older contract version up to the current one: schema changes are additive, so
+   * the columns the table lacks are added (nullable, with their comments) and the version property is set, once.
+   */
+  private void evolve(TableContract contract, int storedVersion) {
+    Set<String> have =
+        Arrays.stream(read(contract).schema().fields()).map(StructField::name).collect(Collectors.toSet());
+    List<String> added = new ArrayList<>();
+    for (StructField f : contract.schema().fields()) {
+      if (!have.contains(f.name())) {
+        added.add(f.name() + " " + f.dataType().sql()
+            + (f.getComment().isDefined() ? " COMMENT " + literal(f.getComment().get()) : ""));
+      }
+    }
+    if (!added.isEmpty()) {
+      spark.sql("ALTER TABLE " + identifier(contract) + " ADD COLUMNS (" + String.join(", ", added) + ")");
+    }
+    spark.sql("ALTER TABLE " + identifier(contract) + " SET TBLPROPERTIES (" + literal(CONTRACT_VERSION) + " = "
+        + literal(String.valueOf(contract.version())) + ")");
+    LOG.info("Table {}: contract v{} -> v{}, added columns {}", contract.name(), storedVersion, contract.version(), added);
   }
 
   /**
@@ -398,12 +424,19 @@ public final class Warehouse {
    * each key once; the caller deduplicates.
    */
   public void merge(TableContract contract, Dataset<Row> data, String runId) {
-    ensure(contract);
     if (contract.keyColumns().isEmpty()) {
       throw new IllegalStateException("Table " + contract.name() + " has no key columns: it cannot be merged.");
     }
-    String on =
-        contract.keyColumns().stream().map(k -> "t." + k + " <=> s." + k).collect(Collectors.joining(" AND "));
+    merge(contract, data, contract.keyColumns(), runId);
+  }
+
+  /**
+   * Upserts {@code data} on the given columns (the key, possibly with a column that scopes it, such as a source):
+   * matched rows are updated, new rows inserted, in one MERGE commit. {@code data} must hold each match key once.
+   */
+  public void merge(TableContract contract, Dataset<Row> data, List<String> matchColumns, String runId) {
+    ensure(contract);
+    String on = matchColumns.stream().map(k -> "t." + k + " <=> s." + k).collect(Collectors.joining(" AND "));
     String previous = spark.conf().getOption(USER_METADATA).getOrElse(() -> null);
     spark.conf().set(USER_METADATA, runId);
     try {

@@ -20,9 +20,10 @@ public final class CanonicalTables {
   public static final TableContract CONTACTS =
       new TableContract(
           "contacts",
-          1,
+          2,
           "One row per customer contact (contact_id) on any channel, mapped from a raw export by conf/sources/*.conf."
-              + " Rows of one source are replaced as a whole on re-ingest. Each source's files are clustered by customer:"
+              + " A snapshot load replaces a source's rows as a whole, an incremental load merges them by contact_id"
+              + " (conf/sources/README.md). Each source's files are clustered by customer:"
               + " range-partitioned by customer_key and sorted by customer_key, started_at, contact_id"
               + " (ingest.contacts-rows-per-file), so that each customer's contacts lie in one file.",
           TableContract.schema(
@@ -50,7 +51,10 @@ public final class CanonicalTables {
               required("contact_date", DateType, "UTC date of started_at"),
               required("source", StringType, "Name of the source mapping (conf/sources/<source>.conf)"),
               required("source_file", StringType, "File the row came from"),
-              required("source_record", LongType, "1-based record number in that file (header excluded)")),
+              required("source_record", LongType, "1-based record number in that file (header excluded)"),
+              optional("source_version", DataTypes.createDecimalType(38, 6),
+                  "Version of the record from the mapping's version-column (a timestamp as epoch seconds, or the"
+                      + " number); the latest version of an id wins. Null when the mapping has no version-column")),
           List.of(),
           List.of("contact_id"),
           Map.of(
@@ -62,9 +66,9 @@ public final class CanonicalTables {
   public static final TableContract CASE_EVENTS =
       new TableContract(
           "case_events",
-          1,
-          "One row per back-office case event (event_id), mapped from a raw event log by conf/sources/*.conf. Rows"
-              + " of one source are replaced as a whole on re-ingest.",
+          2,
+          "One row per back-office case event (event_id), mapped from a raw event log by conf/sources/*.conf. A"
+              + " snapshot load replaces a source's rows as a whole, an incremental load merges them by event_id.",
           TableContract.schema(
               required("event_id", StringType, "Event id from the source, else source:file:record"),
               required("case_id", StringType, "Case the event belongs to"),
@@ -80,7 +84,10 @@ public final class CanonicalTables {
               required("event_date", DateType, "UTC date of occurred_at"),
               required("source", StringType, "Name of the source mapping"),
               required("source_file", StringType, "File the row came from"),
-              required("source_record", LongType, "1-based record number in that file (header excluded)")),
+              required("source_record", LongType, "1-based record number in that file (header excluded)"),
+              optional("source_version", DataTypes.createDecimalType(38, 6),
+                  "Version of the record from the mapping's version-column (a timestamp as epoch seconds, or the"
+                      + " number); the latest version of an id wins. Null when the mapping has no version-column")),
           List.of(),
           List.of("event_id"),
           Map.of());
@@ -91,7 +98,7 @@ public final class CanonicalTables {
           "quarantine",
           1,
           "One row per rejected input record (source, source_file, source_record), with the reason. Input rows ="
-              + " accepted + quarantined + exact duplicates, per ingest run (see pipeline_runs.counts).",
+              + " inserted + updated + duplicates + superseded + quarantined, per ingest run (see pipeline_runs.counts).",
           TableContract.schema(
               required("source", StringType, "Name of the source mapping"),
               required("target", StringType, "contacts or case_events"),

@@ -17,6 +17,9 @@ import org.leancx.common.SettingsException;
  * @param contactsRowsPerFile about how many rows each file of the customer-clustered contacts table holds
  * @param broadcastRepeatedRows records of repeated ids are resolved among themselves when at most this many
  *     (no shuffle of the others); above it every record is ranked in one window
+ * @param maxRemovedShare a snapshot load that would remove more than this share of the rows a source holds (ids
+ *     stored but absent from the run) is refused before anything is written, unless the shrink is allowed
+ * @param shrinkGuardMinRows the shrink guard applies to sources holding at least this many rows
  */
 public record IngestSettings(
     String sourcesDir,
@@ -24,8 +27,18 @@ public record IngestSettings(
     Duration futureTolerance,
     LocalDate earliestDate,
     long contactsRowsPerFile,
-    long broadcastRepeatedRows) {
+    long broadcastRepeatedRows,
+    double maxRemovedShare,
+    long shrinkGuardMinRows) {
   public IngestSettings {
+    if (maxRemovedShare < 0 || maxRemovedShare > 1) {
+      throw new SettingsException(
+          "ingest.max-removed-share is " + maxRemovedShare + ": it must be between 0 and 1 (default 0.2).");
+    }
+    if (shrinkGuardMinRows < 0) {
+      throw new SettingsException(
+          "ingest.shrink-guard-min-rows is " + shrinkGuardMinRows + ": it must be 0 or more (default 100).");
+    }
     if (broadcastRepeatedRows < 0) {
       throw new SettingsException(
           "ingest.broadcast-repeated-rows is " + broadcastRepeatedRows + ": it must be 0 or more (default 1000000).");
@@ -58,6 +71,8 @@ public record IngestSettings(
         c.getDuration("ingest.future-tolerance"),
         earliest,
         c.getLong("ingest.contacts-rows-per-file"),
-        c.getLong("ingest.broadcast-repeated-rows"));
+        c.getLong("ingest.broadcast-repeated-rows"),
+        c.getDouble("ingest.max-removed-share"),
+        c.getLong("ingest.shrink-guard-min-rows"));
   }
 }

@@ -40,6 +40,9 @@ import org.leancx.common.SettingsException;
  * @param constants canonical field to a constant value, for fields the source lacks
  * @param valueMaps canonical field to (source value, matched case-insensitively after trimming, to canonical value)
  * @param keep attribute name to source column, kept in the {@code attributes} map
+ * @param load whether a run's files are the whole source (snapshot) or new and changed records (incremental)
+ * @param versionColumn the source column that orders versions of one record (latest wins), or null
+ * @param versionType how the version column is read: a timestamp in {@code timestampFormats}, or a number
  */
 public record SourceMapping(
     String name,
@@ -54,7 +57,51 @@ public record SourceMapping(
     Map<String, String> columns,
     Map<String, String> constants,
     Map<String, Map<String, String>> valueMaps,
-    Map<String, String> keep) {
+    Map<String, String> keep,
+    LoadMode load,
+    String versionColumn,
+    VersionType versionType) {
+
+  /** How a run's records are loaded into the canonical table (docs/DECISIONS.md, conf/sources/README.md). */
+  public enum LoadMode {
+    /** The run's files are the whole source: its rows are replaced, guarded by ingest.max-removed-share. */
+    SNAPSHOT,
+    /** The run's files hold new and changed records: merged by id, rows absent from the run are kept. */
+    INCREMENTAL;
+
+    /** Parses {@code snapshot} or {@code incremental}; {@code where} names the mapping key or option, for messages. */
+    public static LoadMode parse(String value, String where) {
+      try {
+        return valueOf(value.trim().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new SettingsException(
+            "load = '" + value + "' in " + where + " is not a load mode: use snapshot (the files are the whole source)"
+                + " or incremental (the files hold new and changed records).");
+      }
+    }
+
+    /** The lower-case name, as written in a mapping and on the command line. */
+    public String label() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** How the values of a {@code version-column} are compared. */
+  public enum VersionType {
+    /** Parsed with the mapping's timestamp-formats and time-zone; later is newer. */
+    TIMESTAMP,
+    /** A plain number (whole or decimal); larger is newer. */
+    NUMBER;
+
+    static VersionType parse(String value, String origin) {
+      try {
+        return valueOf(value.trim().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new SettingsException(
+            "version-type = '" + value + "' in " + origin + " is not supported: use timestamp or number.");
+      }
+    }
+  }
 
   /** Input formats. */
   public enum Format {
@@ -102,7 +149,7 @@ public record SourceMapping(
 
   private static final Set<String> TOP_KEYS =
       Set.of("description", "target", "format", "path", "csv", "null-values", "timestamp-formats", "time-zone",
-          "columns", "constants", "value-maps", "keep");
+          "columns", "constants", "value-maps", "keep", "load", "version-column", "version-type");
   private static final Set<String> CSV_KEYS = Set.of("separator", "header", "encoding", "quote", "escape", "multi-line");
   private static final Config CSV_DEFAULTS =
       ConfigFactory.parseString(
@@ -136,6 +183,13 @@ public record SourceMapping(
     valueMaps.forEach((k, v) -> vm.put(k, Map.copyOf(v)));
     valueMaps = Map.copyOf(vm);
     keep = Map.copyOf(new LinkedHashMap<>(keep));
+    if (versionColumn != null && versionColumn.isBlank()) {
+      throw new SettingsException(
+          "version-column is empty in " + origin + ": name the source column that orders versions of a record"
+              + " (e.g. sys_updated_on), or remove the key.");
+    }
+    java.util.Objects.requireNonNull(load, "load");
+    java.util.Objects.requireNonNull(versionType, "versionType");
     Set<String> fields = new TreeSet<>(target.fields());
     checkFields(columns.keySet(), fields, "columns", origin, target);
     checkFields(constants.keySet(), fields, "constants", origin, target);
@@ -228,7 +282,13 @@ public record SourceMapping(
   /** The same mapping reading another path. */
   public SourceMapping withPath(String newPath) {
     return new SourceMapping(name, origin, target, format, newPath, csv, nullValues, timestampFormats, timeZone, columns,
-        constants, valueMaps, keep);
+        constants, valueMaps, keep, load, versionColumn, versionType);
+  }
+
+  /** The same mapping with another load mode (the {@code --load} option). */
+  public SourceMapping withLoad(LoadMode newLoad) {
+    return new SourceMapping(name, origin, target, format, path, csv, nullValues, timestampFormats, timeZone, columns,
+        constants, valueMaps, keep, newLoad, versionColumn, versionType);
   }
 
   /** Builds the mapping from parsed HOCON, rejecting unknown keys with the nearest valid one. */
@@ -296,7 +356,12 @@ public record SourceMapping(
           config.hasPath("columns") ? strings(config.getObject("columns")) : Map.of(),
           config.hasPath("constants") ? strings(config.getObject("constants")) : Map.of(),
           valueMaps,
-          keep);
+          keep,
+          config.hasPath("load") ? LoadMode.parse(config.getString("load"), origin) : LoadMode.SNAPSHOT,
+          config.hasPath("version-column") ? config.getString("version-column") : null,
+          config.hasPath("version-type")
+              ? VersionType.parse(config.getString("version-type"), origin)
+              : VersionType.TIMESTAMP);
     } catch (ConfigException e) {
       throw new SettingsException("Source mapping " + origin + ": " + e.getMessage() + " (see conf/sources/README.md).", e);
     }

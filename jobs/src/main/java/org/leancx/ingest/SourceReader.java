@@ -53,6 +53,7 @@ import org.leancx.common.Settings;
  * fail with a message that names the file and the fix.
  */
 public final class SourceReader {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SourceReader.class);
   /** The raw record of a malformed CSV or JSON line; null for a well-formed one. */
   public static final String CORRUPT = "_corrupt_record";
   /** The file of the record, relative to the source's folder. */
@@ -312,7 +313,7 @@ public final class SourceReader {
             "Input file " + f.getPath() + " of source " + mapping.name() + " is empty: it has no header line. Re-export"
                 + " it with its header, or remove it from " + mapping.path() + ".");
       }
-      List<String> header = parseHeader(line, mapping.csv());
+      List<String> header = uniqueNames(parseHeader(line, mapping.csv()), f.getPath().toString(), mapping);
       if (first == null) {
         first = header;
         firstFile = f.getPath().toString();
@@ -324,6 +325,43 @@ public final class SourceReader {
       }
     }
     return first;
+  }
+
+  /**
+   * Header names made unique: the first occurrence of a name keeps it, the n-th becomes {@code <name>_<n>} (the next
+   * free suffix when that name is taken too), with a warning naming the file and the columns. Exports that name two
+   * columns alike (a ticketing export's {@code category} for category and subcategory) are then read, and a mapping
+   * can refer to the renamed column ({@code keep { subcategory = category_2 }}).
+   */
+  static List<String> uniqueNames(List<String> header, String file, SourceMapping mapping) {
+    Set<String> taken = new java.util.HashSet<>(header);
+    java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+    Set<String> used = new java.util.HashSet<>();
+    List<String> out = new ArrayList<>();
+    List<String> renamed = new ArrayList<>();
+    String example = null;
+    for (String name : header) {
+      int n = seen.merge(name, 1, Integer::sum);
+      if (n == 1 && used.add(name)) {
+        out.add(name);
+        continue;
+      }
+      String candidate = name + "_" + n;
+      while (taken.contains(candidate) || used.contains(candidate)) {
+        candidate = name + "_" + (++n);
+      }
+      seen.put(name, n);
+      used.add(candidate);
+      out.add(candidate);
+      example = example == null ? candidate : example;
+      renamed.add("'" + name + "' (column " + out.size() + ") as '" + candidate + "'");
+    }
+    if (!renamed.isEmpty()) {
+      LOG.warn("Input file {} of source {} names a column more than once: read {}. Map the renamed columns by these"
+          + " names (e.g. keep {{ subcategory = {} }}); see conf/sources/README.md.", file, mapping.name(),
+          String.join(", ", renamed), example);
+    }
+    return out;
   }
 
   private static List<String> parseHeader(String line, SourceMapping.Csv csv) {
@@ -374,6 +412,9 @@ public final class SourceReader {
     Set<String> needed = new LinkedHashSet<>();
     mapping.columns().forEach((field, column) -> needed.add(column));
     needed.addAll(mapping.keep().values());
+    if (mapping.versionColumn() != null) {
+      needed.add(mapping.versionColumn());
+    }
     for (String column : needed) {
       if (!have.contains(column)) {
         String field =
@@ -381,7 +422,7 @@ public final class SourceReader {
                 .filter(e -> e.getValue().equals(column))
                 .map(e -> "columns." + e.getKey())
                 .findFirst()
-                .orElse("keep");
+                .orElse(mapping.keep().containsValue(column) ? "keep" : "version-column");
         String nearest = Settings.nearest(column, have);
         throw new IngestException(
             "Input file " + file + " has no column '" + column + "', which " + mapping.origin() + " maps in " + field

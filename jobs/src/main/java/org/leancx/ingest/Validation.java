@@ -59,12 +59,18 @@ public final class Validation {
   public static final String MESSAGE = "_message";
   /** The raw record (customer id masked), for quarantined records; set by {@link #resolveDuplicates}. */
   public static final String RAW = "_raw_record";
-  /** ACCEPTED, QUARANTINED or DUPLICATE. */
+  /** ACCEPTED, QUARANTINED, DUPLICATE or SUPERSEDED. */
   public static final String STATUS = "_status";
+  /** The record's version from the mapping's version-column, DECIMAL(38,6); null without one. */
+  public static final String VERSION = "_version";
+  /** The version type of {@link #VERSION}. */
+  public static final org.apache.spark.sql.types.DecimalType VERSION_TYPE = DataTypes.createDecimalType(38, 6);
 
   public static final String ACCEPTED = "ACCEPTED";
   public static final String QUARANTINED = "QUARANTINED";
   public static final String DUPLICATE = "DUPLICATE";
+  /** An older version of a record whose latest version the run holds (mappings with a version-column). */
+  public static final String SUPERSEDED = "SUPERSEDED";
 
   /** The reason codes of quarantined records. */
   public static final List<String> REASON_CODES =
@@ -80,6 +86,9 @@ public final class Validation {
   private static final String CANDIDATE = "_candidate";
   private static final String CONFLICT = "_conflict";
   private static final String CONFLICT_MESSAGE = "_conflict_message";
+  private static final String SUPERSEDE = "_supersede";
+  private static final String RESOLVED_SUPERSEDE = "_resolved_supersede";
+  private static final String RAW_VERSION = "_raw_version";
   private static final String RESOLVED_FILE = "_resolved_file";
   private static final String RESOLVED_RECORD = "_resolved_record";
   private static final String RESOLVED_CONFLICT = "_resolved_conflict";
@@ -167,6 +176,22 @@ public final class Validation {
       checks.add(new Check(col(RAW_PREFIX + f).isNotNull().and(col(f).isNull()), "BAD_TIMESTAMP",
           concat_ws("", where, lit(label(f, mapping) + " "), shown(col(RAW_PREFIX + f)),
               lit(" does not parse with " + formats + origin + "; fix the value or add its format to timestamp-formats"))));
+    }
+    if (mapping.versionColumn() != null) {
+      String label = "version-column " + mapping.versionColumn();
+      mapped = mapped.withColumn(RAW_VERSION, clean(src.apply(mapping.versionColumn()), mapping))
+          .withColumn(VERSION, version(col(RAW_VERSION), mapping));
+      checks.add(new Check(col(RAW_VERSION).isNull(), "MISSING_REQUIRED",
+          concat_ws("", where, lit(label + " is empty" + origin + "; every record needs a version to be merged by it:"
+              + " fix the export or remove version-column from the mapping"))));
+      boolean timestamp = mapping.versionType() == SourceMapping.VersionType.TIMESTAMP;
+      checks.add(new Check(col(RAW_VERSION).isNotNull().and(col(VERSION).isNull()),
+          timestamp ? "BAD_TIMESTAMP" : "BAD_NUMBER",
+          concat_ws("", where, lit(label + " "), shown(col(RAW_VERSION)),
+              lit((timestamp ? " does not parse with " + formats : " is not a number") + origin
+                  + "; fix the value, or the mapping's version-type or timestamp-formats"))));
+    } else {
+      mapped = mapped.withColumn(VERSION, lit(null).cast(VERSION_TYPE));
     }
     for (String f : target.secondsFields()) {
       Column number = col(f).try_cast(DataTypes.DoubleType);
@@ -283,6 +308,18 @@ public final class Validation {
     return v;
   }
 
+  /**
+   * A version-column value as a DECIMAL(38,6) that orders versions: a timestamp as epoch seconds (microsecond
+   * precision), or the number itself; null when it does not parse.
+   */
+  static Column version(Column value, SourceMapping mapping) {
+    if (mapping.versionType() == SourceMapping.VersionType.NUMBER) {
+      return value.try_cast(VERSION_TYPE);
+    }
+    return org.apache.spark.sql.functions.unix_micros(timestamp(value, mapping)).cast(VERSION_TYPE)
+        .divide(lit(1_000_000)).cast(VERSION_TYPE);
+  }
+
   /** The first format that parses, in order; formats without an offset are read in the mapping's zone. */
   static Column timestamp(Column value, SourceMapping mapping) {
     List<Column> parsed = new ArrayList<>();
@@ -363,6 +400,9 @@ public final class Validation {
     for (String f : mapping.target().timestampFields()) {
       sources.add(RAW_PREFIX + f);
     }
+    if (mapping.versionColumn() != null) {
+      sources.add(RAW_VERSION);
+    }
     if (repeated == null) {
       Dataset<Row> rows =
           statuses(ranked(validated, mapping), sourceColumns, mapping, true)
@@ -391,7 +431,7 @@ public final class Validation {
             .where(col(REPEAT))
             .select(
                 col(FILE).as(RESOLVED_FILE), col(RECORD).as(RESOLVED_RECORD), col(CONFLICT).as(RESOLVED_CONFLICT),
-                col(CONFLICT_MESSAGE).as(RESOLVED_MESSAGE))
+                col(CONFLICT_MESSAGE).as(RESOLVED_MESSAGE), col(SUPERSEDE).as(RESOLVED_SUPERSEDE))
             .persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> marked =
         cached
@@ -402,7 +442,8 @@ public final class Validation {
             .withColumn(REPEAT, col(RESOLVED_FILE).isNotNull())
             .withColumn(CONFLICT, coalesce(col(RESOLVED_CONFLICT), lit(false)))
             .withColumn(CONFLICT_MESSAGE, col(RESOLVED_MESSAGE))
-            .drop(RESOLVED_FILE, RESOLVED_RECORD, RESOLVED_CONFLICT, RESOLVED_MESSAGE, CANDIDATE);
+            .withColumn(SUPERSEDE, coalesce(col(RESOLVED_SUPERSEDE), lit(false)))
+            .drop(RESOLVED_FILE, RESOLVED_RECORD, RESOLVED_CONFLICT, RESOLVED_MESSAGE, RESOLVED_SUPERSEDE, CANDIDATE);
     return new Resolution(statuses(marked, sourceColumns, mapping, false), List.of(cached, later));
   }
 
@@ -427,14 +468,17 @@ public final class Validation {
             .withColumn(CODE, when(col(CONFLICT), lit("DUPLICATE_ID_CONFLICT")).otherwise(col(CODE)))
             .withColumn(RAW, when(col(CODE).isNotNull(), withRaw ? rawRecord(sourceColumns, mapping) : col(RAW)))
             .withColumn(STATUS,
-                when(col(CODE).isNotNull(), lit(QUARANTINED)).when(col(REPEAT), lit(DUPLICATE))
-                    .otherwise(lit(ACCEPTED)));
-    return out.drop(REPEAT, CONFLICT, CONFLICT_MESSAGE);
+                when(col(CODE).isNotNull(), lit(QUARANTINED)).when(col(SUPERSEDE), lit(SUPERSEDED))
+                    .when(col(REPEAT), lit(DUPLICATE)).otherwise(lit(ACCEPTED)));
+    return out.drop(REPEAT, CONFLICT, CONFLICT_MESSAGE, SUPERSEDE);
   }
 
   /**
    * Adds {@link #REPEAT} (a valid record whose id an earlier valid record had), {@link #CONFLICT} (a repeat with other
-   * content) and {@link #CONFLICT_MESSAGE}, from one window per id and validity ordered by file and record.
+   * content), {@link #CONFLICT_MESSAGE} and {@link #SUPERSEDE}, from one window per id and validity ordered by file and
+   * record. With a version-column the window is ordered by version, latest first (then the later file and record, as
+   * a later run wins a tie), so the first record is the latest version: a repeat with other content is an older
+   * version, superseded, not a conflict.
    */
   private static Dataset<Row> ranked(Dataset<Row> validated, SourceMapping mapping) {
     Target target = mapping.target();
@@ -449,16 +493,23 @@ public final class Validation {
     for (int i = 0; i < mapping.keep().size(); i++) {
       content.add(ATTRIBUTE + i);
     }
+    boolean versioned = mapping.versionColumn() != null;
+    if (versioned) {
+      content.add(VERSION);
+    }
     // The partition key is a column, not the expression CODE IS NULL: each window over an expression gets its own
     // alias of it, which Spark's planner does not see as the same partitioning, so each window expression in its own
     // Window operator re-shuffled every row (five shuffles of the widest rows of ingest, docs/BENCHMARKS.md).
-    WindowSpec w = Window.partitionBy(col(id), col(VALID)).orderBy(col(FILE), col(RECORD));
+    WindowSpec w =
+        versioned
+            ? Window.partitionBy(col(id), col(VALID)).orderBy(col(VERSION).desc(), col(FILE).desc(), col(RECORD).desc())
+            : Window.partitionBy(col(id), col(VALID)).orderBy(col(FILE), col(RECORD));
     List<Column> differing = new ArrayList<>();
     Column same = lit(true);
     for (String c : content) {
       Column eq = col(c).eqNullSafe(first(col(c)).over(w));
       same = same.and(eq);
-      differing.add(when(eq.unary_$bang(), lit(c.startsWith(ATTRIBUTE) ? "attributes" : c)));
+      differing.add(when(eq.unary_$bang(), lit(c.startsWith(ATTRIBUTE) ? "attributes" : c.equals(VERSION) ? "version" : c)));
     }
     // All window expressions in one select: one Window operator, one shuffle and one sort.
     Dataset<Row> keyed = validated.withColumn(VALID, col(CODE).isNull());
@@ -480,7 +531,8 @@ public final class Validation {
                 + "); keep one version of the record in the export, or give them distinct ids"));
     return ranked
         .withColumn(REPEAT, repeat)
-        .withColumn(CONFLICT, repeat.and(col("_same").unary_$bang()))
+        .withColumn(CONFLICT, versioned ? lit(false) : repeat.and(col("_same").unary_$bang()))
+        .withColumn(SUPERSEDE, versioned ? repeat.and(col("_same").unary_$bang()) : lit(false))
         .withColumn(CONFLICT_MESSAGE, when(col(CONFLICT), message))
         .drop(VALID, "_rank", "_same", "_first_file", "_first_record", "_differing");
   }
@@ -512,7 +564,7 @@ public final class Validation {
           round(col(NUMBER_PREFIX + "wait_seconds")).cast("long").as("wait_seconds"),
           col("reason"), col("outcome"), col("team"), col("agent_key"), col("case_id"), col("automation_flow"),
           attributes.as("attributes"), to_date(col("started_at")).as("contact_date"), source.as("source"),
-          col(FILE).as("source_file"), col(RECORD).as("source_record"));
+          col(FILE).as("source_file"), col(RECORD).as("source_record"), col(VERSION).as("source_version"));
     }
     Column eventId =
         mapping.columns().containsKey("event_id") || mapping.constants().containsKey("event_id")
@@ -522,7 +574,7 @@ public final class Validation {
         eventId.as("event_id"), col("case_id"), col("customer_key"), col("activity"), col("occurred_at"),
         col("lifecycle"), col("resource"), col("team"), attributes.as("attributes"),
         to_date(col("occurred_at")).as("event_date"), source.as("source"), col(FILE).as("source_file"),
-        col(RECORD).as("source_record"));
+        col(RECORD).as("source_record"), col(VERSION).as("source_version"));
   }
 
   /** The quarantined records as the quarantine table's columns. */

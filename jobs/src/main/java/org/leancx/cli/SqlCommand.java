@@ -13,12 +13,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.parser.ParseException;
-import org.jline.reader.EndOfFileException;
-import org.jline.reader.LineReader;
-import org.jline.reader.LineReaderBuilder;
-import org.jline.reader.UserInterruptException;
-import org.jline.terminal.Terminal;
-import org.jline.terminal.TerminalBuilder;
 import org.leancx.common.SqlScript;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -63,11 +57,12 @@ final class SqlCommand implements Callable<Integer> {
       }
     }
     String text = file != null ? readFile(file) : sql;
-    Environment env = Environment.open(config);
     if (text == null) {
-      shell(env.spark());
+      requireLineReader();
+      SqlShell.run(Environment.open(config).spark(), this::print);
       return 0;
     }
+    Environment env = Environment.open(config);
     List<SqlScript.Statement> statements = SqlScript.split(text);
     if (statements.isEmpty()) {
       throw new IllegalArgumentException("No SQL statement found in " + (file != null ? file : "the argument") + ".");
@@ -89,6 +84,21 @@ final class SqlCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /**
+   * Fails with the fix when jline is not on the classpath (the cluster jar), before a Spark session is opened. Here
+   * and not in {@link SqlShell}: loading SqlShell without jline already fails.
+   */
+  static void requireLineReader() {
+    try {
+      Class.forName("org.jline.reader.LineReader", false, SqlCommand.class.getClassLoader());
+    } catch (ClassNotFoundException e) {
+      throw new IllegalArgumentException(
+          "The interactive SQL shell needs jline, which the cluster jar leaves out: pass the SQL as an argument or"
+              + " with -f FILE, or use the shell locally (./leancx sql).",
+          e);
+    }
   }
 
   private static String readFile(Path file) throws IOException {
@@ -185,46 +195,6 @@ final class SqlCommand implements Callable<Integer> {
     } finally {
       try (var walk = Files.walk(tmp)) {
         walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
-    }
-  }
-
-  private void shell(SparkSession spark) throws IOException {
-    try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
-      LineReader reader =
-          LineReaderBuilder.builder()
-              .terminal(terminal)
-              .appName("leancx")
-              .variable(LineReader.HISTORY_FILE, Path.of(System.getProperty("user.home"), ".leancx_history"))
-              .build();
-      PrintStream outStream = new PrintStream(terminal.output(), true, StandardCharsets.UTF_8);
-      outStream.println("leancx SQL shell: tables are leancx.<name> (SHOW TABLES IN leancx). End statements with ;"
-          + " and quit with Ctrl-D.");
-      StringBuilder buffer = new StringBuilder();
-      int count = 0;
-      while (true) {
-        String line;
-        try {
-          line = reader.readLine(buffer.length() == 0 ? "leancx> " : "     -> ");
-        } catch (UserInterruptException e) {
-          buffer.setLength(0);
-          continue;
-        } catch (EndOfFileException e) {
-          return;
-        }
-        buffer.append(line).append('\n');
-        if (!SqlScript.isComplete(buffer.toString())) {
-          continue;
-        }
-        for (SqlScript.Statement st : SqlScript.split(buffer.toString())) {
-          count++;
-          try {
-            print(execute(spark, st, count, count, "shell"), outStream);
-          } catch (RuntimeException e) {
-            outStream.println("Error: " + e.getMessage());
-          }
-        }
-        buffer.setLength(0);
       }
     }
   }

@@ -1,5 +1,6 @@
 package org.leancx.capacity;
 
+import static org.apache.spark.sql.types.DataTypes.BooleanType;
 import static org.apache.spark.sql.types.DataTypes.DateType;
 import static org.apache.spark.sql.types.DataTypes.DoubleType;
 import static org.apache.spark.sql.types.DataTypes.IntegerType;
@@ -98,10 +99,11 @@ public final class CapacityTables {
   public static final TableContract CAPACITY_SUMMARY =
       new TableContract(
           "capacity_summary",
-          1,
+          2,
           "One row per period (capacity.summary-period) and queue (channel, queue): the sums of capacity_whatif over"
-              + " the period's intervals, and the agent-hours consumed by failure demand. Replaced as a whole by each"
-              + " capacity run.",
+              + " the period's intervals, and the agent-hours consumed by failure demand; complete_period = false"
+              + " marks a first or last period the data covers only in part. Replaced as a whole by each capacity"
+              + " run.",
           TableContract.schema(
               required("period_start", DateType, "First day of the period (weeks start on Monday)"),
               required("period", StringType, "DAY, WEEK or MONTH"),
@@ -120,7 +122,11 @@ public final class CapacityTables {
               required("failure_handle_hours", DoubleType, "Sum of failure_handle_seconds / 3600: the handle time"
                   + " of failure contacts alone, without queueing slack or shrinkage"),
               optional("failure_agent_hours_share", DoubleType, "failure_agent_hours / agent_hours_scheduled; null"
-                  + " when no hours are scheduled")),
+                  + " when no hours are scheduled"),
+              // Last, as schema evolution adds it to a table written by contract v1.
+              required(ReportingPeriod.COMPLETE_PERIOD, BooleanType, "True when capacity_whatif covers every day of"
+                  + " the period (its first interval_date on or before period_start, its last on or after the"
+                  + " period's last day); false for a partial first or last period, whose sums are not comparable")),
           List.of(),
           List.of("period_start", "channel", "queue"),
           Map.of("failure_hours_within_total", "failure_agent_hours <= agent_hours_scheduled + 1e-9"));
@@ -129,10 +135,11 @@ public final class CapacityTables {
   public static final TableContract LEAN_SCORECARD =
       new TableContract(
           "lean_scorecard",
-          1,
+          2,
           "One row per period (scorecard.period) and journey type, with journey_type = 'ALL' for the whole"
               + " organisation: the Lean metric tree on one page. Columns from a source table that does not exist are"
-              + " null, and `sources` lists the tables used. Replaced as a whole by each scorecard run.",
+              + " null, and `sources` lists the tables used; complete_period = false marks a first or last period the"
+              + " contacts cover only in part. Replaced as a whole by each scorecard run.",
           TableContract.schema(
               required("period_start", DateType, "First day of the period (weeks start on Monday)"),
               required("period", StringType, "WEEK or MONTH (scorecard.period)"),
@@ -164,7 +171,11 @@ public final class CapacityTables {
               optional("top_root_conditions_excess_cost", DoubleType, "root_conditions: excess_cost of"
                   + " top_root_conditions"),
               required("sources", DataTypes.createArrayType(StringType, false), "The source tables that existed and"
-                  + " were used, e.g. [contact_demand, journeys, capacity_whatif]")),
+                  + " were used, e.g. [contact_demand, journeys, capacity_whatif]"),
+              // Last, as schema evolution adds it to a table written by contract v1.
+              required(ReportingPeriod.COMPLETE_PERIOD, BooleanType, "True when contact_demand covers every day of"
+                  + " the period (its first contact_date on or before period_start, its last on or after the period's"
+                  + " last day); false for a partial first or last period, whose counts and sums are not comparable")),
           List.of(),
           List.of("period_start", "journey_type"),
           Map.of(

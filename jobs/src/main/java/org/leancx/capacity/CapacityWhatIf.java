@@ -312,10 +312,10 @@ public final class CapacityWhatIf {
     return udf(f, STAFFING);
   }
 
-  /** Sums capacity_whatif per period and queue. */
+  /** Sums capacity_whatif per period and queue, and marks the periods it covers only in part. */
   public static Dataset<Row> summary(Dataset<Row> whatIf, CapacitySettings capacity) {
     Column hours = col(INTERVAL_SECONDS).divide(3600.0);
-    return whatIf
+    Dataset<Row> sums = whatIf
         .withColumn("period_start", capacity.summaryPeriod().start(col(INTERVAL_DATE)))
         .groupBy("period_start", CHANNEL, QUEUE)
         .agg(
@@ -330,6 +330,8 @@ public final class CapacityWhatIf {
         .withColumn("period", lit(capacity.summaryPeriod().name()))
         .withColumn(
             "failure_agent_hours_share", try_divide(col(FAILURE_AGENT_HOURS), col("agent_hours_scheduled")));
+    return capacity.summaryPeriod().withCompletePeriod(sums, "period_start", whatIf, col(INTERVAL_DATE))
+        .select(CapacityTables.CAPACITY_SUMMARY.columnNames().stream().map(c -> col(c)).toArray(Column[]::new));
   }
 
   private static Column not(Column c) {

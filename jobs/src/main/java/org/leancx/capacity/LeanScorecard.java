@@ -188,6 +188,8 @@ public final class LeanScorecard {
     } else {
       card = card.join(topRootConditions(sources.rootConditions()), new String[] {JOURNEY_TYPE}, "left");
     }
+    card = scorecard.period().withCompletePeriod(card, PERIOD_START, sources.contactDemand(),
+        col(Inputs.ContactDemand.CONTACT_DATE));
     Column sourceNames = array(sources.names().stream().map(n -> lit(n)).toArray(Column[]::new));
     return card.withColumn("period", lit(scorecard.period().name()))
         .withColumn("sources", sourceNames)

@@ -10,10 +10,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.leancx.capacity.CapacityTables;
+import org.leancx.capacity.ReportingPeriod;
 import org.leancx.common.Step;
 import org.leancx.common.Summarised;
 import org.leancx.common.TableContract;
@@ -67,7 +70,8 @@ public final class HtmlReport {
     List<Chart> charts =
         List.of(
             new Chart("failure-share", "Failure demand share by subtype",
-                "Weekly FAILURE contacts of each subtype as a share of all contacts (demand_daily).",
+                "Weekly FAILURE contacts of each subtype as a share of all contacts (demand_daily). Light points: weeks"
+                    + " the data covers only in part.",
                 "./leancx failure-demand", List.of(DemandTables.DEMAND_DAILY), this::failureShare),
             new Chart("root-conditions", "Top root-condition sets by excess cost",
                 "The condition sets whose failures exceed the baseline the most, priced (root_conditions).",
@@ -77,7 +81,8 @@ public final class HtmlReport {
                     + " (journeys).",
                 "./leancx journeys", List.of(JourneyTables.JOURNEYS), this::leadTime),
             new Chart("flow-efficiency", "Flow efficiency by week",
-                "Mean touch time / lead time of the journeys closed in each week, for all journeys and the three largest journey types (journeys).",
+                "Mean touch time / lead time of the journeys closed in each week, for all journeys and the three largest"
+                    + " journey types (journeys). Light points: weeks the journeys cover only in part.",
                 "./leancx journeys", List.of(JourneyTables.JOURNEYS), this::flowEfficiency),
             new Chart("wip-littles-law", "Measured WIP against Little's Law",
                 "Open journeys at the end of each day against λ·W, the arrival rate times the mean lead time over"
@@ -89,7 +94,8 @@ public final class HtmlReport {
                 "./leancx journeys", List.of(JourneyTables.JOURNEY_SLO), this::sloBurn),
             new Chart("capacity", "Agent-hours with and without failure demand",
                 "Scheduled agent-hours per period for all demand, for value demand only, and at the peak"
-                    + " (capacity_summary): the gap is the capacity failure demand consumes.",
+                    + " (capacity_summary): the gap is the capacity failure demand consumes. Light points: periods"
+                    + " the data covers only in part (complete_period = false), whose sums are lower for that reason.",
                 "./leancx capacity", List.of(CapacityTables.CAPACITY_SUMMARY), this::capacity));
     Map<String, String> sections = new LinkedHashMap<>();
     List<String> drawn = new ArrayList<>();
@@ -164,6 +170,23 @@ public final class HtmlReport {
     return out;
   }
 
+  /**
+   * The weeks among the points of {@code rows} (column 1 a week's Monday) that the covered days {@code coverage}
+   * (one row: first day, last day) hold only in part; the same rule as the tables' complete_period.
+   */
+  private static Set<LocalDate> partialWeeks(List<Row> rows, List<Row> coverage) {
+    LocalDate first = coverage.isEmpty() || coverage.get(0).isNullAt(0) ? null : coverage.get(0).getDate(0).toLocalDate();
+    LocalDate last = coverage.isEmpty() || coverage.get(0).isNullAt(1) ? null : coverage.get(0).getDate(1).toLocalDate();
+    Set<LocalDate> partial = new TreeSet<>();
+    for (Row r : rows) {
+      LocalDate week = r.getDate(1).toLocalDate();
+      if (!ReportingPeriod.WEEK.isComplete(week, first, last)) {
+        partial.add(week);
+      }
+    }
+    return partial;
+  }
+
   private String failureShare() {
     List<Row> rows =
         query("WITH w AS (SELECT CAST(date_trunc('WEEK', contact_date) AS DATE) AS week, failure_by_subtype, contacts"
@@ -174,9 +197,13 @@ public final class HtmlReport {
             + " SELECT r.subtype, t.week, coalesce(s.n, 0) / t.contacts AS share FROM total t CROSS JOIN rank r"
             + " LEFT JOIN sub s ON s.week = t.week AND s.subtype = r.subtype WHERE t.contacts > 0"
             + " ORDER BY r.n DESC, r.subtype, t.week");
-    return rows.isEmpty() ? null
-        : Svg.lines("failure-share", "Failure demand share of all contacts, by subtype (weekly)", "share of contacts",
-            series(rows), Double.NaN, true);
+    if (rows.isEmpty()) {
+      return null;
+    }
+    Set<LocalDate> partial =
+        partialWeeks(rows, query("SELECT min(contact_date), max(contact_date) FROM report_demand_daily"));
+    return Svg.lines("failure-share", "Failure demand share of all contacts, by subtype (weekly)", "share of contacts",
+        series(rows), Double.NaN, true, partial);
   }
 
   private String rootConditions() {
@@ -234,9 +261,14 @@ public final class HtmlReport {
             + " SELECT 'all journeys' AS k, week, avg(flow_efficiency), 0 AS o, 0 AS n FROM c GROUP BY week"
             + " UNION ALL SELECT c.journey_type, week, avg(flow_efficiency), 1, first(top.n) FROM c JOIN top USING"
             + " (journey_type) GROUP BY c.journey_type, week ORDER BY o, n DESC, k, week");
-    return rows.isEmpty() ? null
-        : Svg.lines("flow-efficiency", "Flow efficiency (touch time / lead time) of journeys closed each week",
-            "flow efficiency", series(rows), Double.NaN, true);
+    if (rows.isEmpty()) {
+      return null;
+    }
+    // The journeys cover the days from the first start to the last event; a week beyond either end is partial.
+    Set<LocalDate> partial = partialWeeks(rows,
+        query("SELECT to_date(min(started_at)), to_date(max(last_event_at)) FROM report_journeys"));
+    return Svg.lines("flow-efficiency", "Flow efficiency (touch time / lead time) of journeys closed each week",
+        "flow efficiency", series(rows), Double.NaN, true, partial);
   }
 
   private String wip() {
@@ -271,8 +303,8 @@ public final class HtmlReport {
   private String capacity() {
     List<Row> rows =
         query("SELECT period_start, sum(agent_hours_scheduled), sum(value_agent_hours_scheduled),"
-            + " sum(peak_agent_hours_scheduled) FROM report_capacity_summary GROUP BY period_start"
-            + " ORDER BY period_start");
+            + " sum(peak_agent_hours_scheduled), bool_and(coalesce(complete_period, false))"
+            + " FROM report_capacity_summary GROUP BY period_start ORDER BY period_start");
     if (rows.isEmpty()) {
       return null;
     }
@@ -280,14 +312,18 @@ public final class HtmlReport {
     List<Double> all = new ArrayList<>();
     List<Double> value = new ArrayList<>();
     List<Double> peak = new ArrayList<>();
+    Set<LocalDate> partial = new TreeSet<>();
     for (Row r : rows) {
       dates.add(r.getDate(0).toLocalDate());
       all.add(r.getDouble(1));
       value.add(r.getDouble(2));
       peak.add(r.getDouble(3));
+      if (!r.getBoolean(4)) {
+        partial.add(r.getDate(0).toLocalDate());
+      }
     }
     return Svg.lines("capacity", "Scheduled agent-hours per period: all demand against value demand only",
         "agent-hours", List.of(new Svg.Series("all demand", dates, all), new Svg.Series("value demand only", dates,
-            value), new Svg.Series("peak staffing", dates, peak, "6 3")), Double.NaN, false);
+            value), new Svg.Series("peak staffing", dates, peak, "6 3")), Double.NaN, false, partial);
   }
 }

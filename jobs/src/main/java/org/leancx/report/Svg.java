@@ -3,6 +3,8 @@ package org.leancx.report;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Inline SVG charts drawn in Java: line charts over dates, horizontal bars and a histogram with marker lines. No
@@ -35,9 +37,13 @@ final class Svg {
   private Svg() {}
 
   private static StringBuilder open(String chart, String title) {
+    return open(chart, title, "");
+  }
+
+  private static StringBuilder open(String chart, String title, String attributes) {
     StringBuilder sb = new StringBuilder();
-    sb.append("<svg xmlns=\"http://www.w3.org/2000/svg\" data-chart=\"").append(escape(chart))
-        .append("\" role=\"img\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(HEIGHT)
+    sb.append("<svg xmlns=\"http://www.w3.org/2000/svg\" data-chart=\"").append(escape(chart)).append('"')
+        .append(attributes).append(" role=\"img\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(HEIGHT)
         .append("\" width=\"").append(WIDTH).append("\" height=\"").append(HEIGHT).append("\">");
     sb.append("<title>").append(escape(title)).append("</title>");
     sb.append("<text x=\"").append(LEFT).append("\" y=\"22\" class=\"t\">").append(escape(title)).append("</text>");
@@ -46,7 +52,20 @@ final class Svg {
 
   /** A line chart of several series over dates; yLine draws a dashed reference line (NaN for none). */
   static String lines(String chart, String title, String yLabel, List<Series> series, double yLine, boolean percent) {
-    StringBuilder sb = open(chart, title);
+    return lines(chart, title, yLabel, series, yLine, percent, Set.of());
+  }
+
+  /**
+   * A line chart whose points on the {@code partial} dates (periods the data covers only in part, usually the first
+   * and the last) are drawn as light points off the line, so that their lower sums do not read as a drop. The svg
+   * element lists them in {@code data-partial-periods}.
+   */
+  static String lines(String chart, String title, String yLabel, List<Series> series, double yLine, boolean percent,
+      Set<LocalDate> partial) {
+    String attributes = partial.isEmpty() ? ""
+        : " data-partial-periods=\"" + partial.stream().sorted().map(LocalDate::toString).collect(Collectors.joining(","))
+            + "\"";
+    StringBuilder sb = open(chart, title, attributes);
     LocalDate min = null;
     LocalDate max = null;
     double yMax = Double.isNaN(yLine) ? 0 : yLine;
@@ -84,20 +103,39 @@ final class Svg {
       Series s = series.get(k);
       String color = PALETTE[k % PALETTE.length];
       StringBuilder pts = new StringBuilder();
+      StringBuilder partialPoints = new StringBuilder();
       for (int i = 0; i < s.dates().size(); i++) {
         Double v = s.values().get(i);
         if (v == null || v.isNaN()) {
           continue;
         }
-        double x = LEFT + plotW * (s.dates().get(i).toEpochDay() - x0) / xSpan;
+        LocalDate d = s.dates().get(i);
+        double x = LEFT + plotW * (d.toEpochDay() - x0) / xSpan;
         double y = TOP + plotH * (1 - v / yMax);
-        pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
+        if (partial.contains(d)) {
+          partialPoints.append(String.format(Locale.ROOT,
+              "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\" fill-opacity=\"0.3\" stroke=\"%s\""
+                  + " stroke-opacity=\"0.5\" class=\"partial\"><title>%s, %s: %s (partial period: the data covers only"
+                  + " part of it)</title></circle>",
+              x, y, color, color, escape(s.name()), d, number(v)));
+        } else {
+          pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
+        }
       }
       sb.append("<polyline fill=\"none\" stroke-width=\"2\" stroke=\"").append(color).append('"')
           .append(s.dash() == null ? "" : " stroke-dasharray=\"" + s.dash() + "\"")
           .append(" points=\"").append(pts.toString().strip()).append("\"><title>").append(escape(s.name()))
           .append("</title></polyline>");
+      sb.append(partialPoints);
       legend(sb, k, s.name(), color, s.dash());
+    }
+    if (!partial.isEmpty()) {
+      int x = WIDTH - RIGHT + 16;
+      int y = TOP + 8 + series.size() * 20 + 6;
+      sb.append(String.format(Locale.ROOT,
+          "<circle cx=\"%d\" cy=\"%d\" r=\"4\" fill=\"#555\" fill-opacity=\"0.3\" stroke=\"#555\""
+              + " stroke-opacity=\"0.5\"/><text x=\"%d\" y=\"%d\" class=\"lg\">partial period</text>",
+          x + 11, y, x + 28, y + 4));
     }
     return sb.append("</svg>").toString();
   }

@@ -222,6 +222,22 @@ class LoadModesTest extends SparkTestBase {
   }
 
   @Test
+  void aTableOfContractVersionOneGainsSourceVersionOnItsFirstWrite() {
+    Warehouse old = warehouse("load-modes-v1");
+    org.leancx.common.TableContract c = CanonicalTables.CONTACTS;
+    org.apache.spark.sql.types.StructType v1Schema = new org.apache.spark.sql.types.StructType(
+        java.util.Arrays.stream(c.schema().fields()).filter(f -> !f.name().equals("source_version"))
+            .toArray(org.apache.spark.sql.types.StructField[]::new));
+    old.ensure(new org.leancx.common.TableContract(
+        c.name(), 1, c.grain(), v1Schema, c.partitionColumns(), c.keyColumns(), c.checks(), c.statsColumns()));
+    assertThat(old.read(c).columns()).doesNotContain("source_version");
+    old.ensure(c);
+    assertThat(old.read(c).columns()).contains("source_version");
+    assertThat(spark.sql("SHOW TBLPROPERTIES delta.`" + old.location(c) + "`").where("key = 'leancx.contract.version'")
+        .first().getString(1)).isEqualTo("2");
+  }
+
+  @Test
   void theDefaultsAndTheMappingKeysAreChecked() {
     IngestSettings defaults = IngestSettings.from(settings("ingest.sources-dir=" + SOURCES));
     assertThat(defaults.maxRemovedShare()).isEqualTo(0.2);

@@ -149,10 +149,11 @@ class CatalogModeTest extends SparkTestBase {
       }
       deleteRecursively(dir);
       deleteRecursively(CATALOG_DIR.resolve("leancx.db")); // managed tables of an earlier test JVM
-      Outcome demo = leancx("demo", catalogSettings[0], catalogSettings[1], catalogSettings[2], catalogSettings[3],
-          "--set", "generate.output=" + raw,
-          "--set", "generate.customers=" + DemoFixture.CUSTOMERS,
-          "--set", "spark.shuffle-partitions=2");
+      List<String> demoArgs = new ArrayList<>(List.of("demo"));
+      demoArgs.addAll(List.of(catalogSettings));
+      demoArgs.addAll(List.of("--set", "generate.output=" + raw));
+      demoArgs.addAll(DemoFixture.SETTINGS);
+      Outcome demo = leancx(demoArgs.toArray(String[]::new));
       assertThat(demo.code()).as(demo.err()).isZero();
       for (TableContract c : Contracts.all()) {
         if (catalogMode.exists(c)) {

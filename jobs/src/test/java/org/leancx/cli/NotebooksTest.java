@@ -11,11 +11,13 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.leancx.common.SparkTestBase;
 import org.leancx.common.SqlScript;
 
 /** Runs every statement of every notebook against the tables of the demo fixture: a notebook that drifts fails. */
+@Tag("e2e")
 class NotebooksTest extends SparkTestBase {
   static final Path NOTEBOOKS = HOME.resolve("notebooks");
 

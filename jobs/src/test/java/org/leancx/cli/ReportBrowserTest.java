@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.leancx.common.SparkTestBase;
@@ -55,6 +56,7 @@ class ReportBrowserTest extends SparkTestBase {
   }
 
   @Test
+  @Tag("e2e") // reads the demo fixture's report: a whole pipeline run
   void everyChartRendersInHeadlessChromium(@TempDir Path dir) throws Exception {
     Assumptions.assumeTrue(chromium() != null,
         "No chromium binary on PATH: install it (apt-get install -y chromium) to run the browser test.");

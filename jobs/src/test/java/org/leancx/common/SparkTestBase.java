@@ -48,7 +48,12 @@ public abstract class SparkTestBase {
               "leancx-test",
               2,
               false,
-              Map.of("spark.sql.adaptive.coalescePartitions.enabled", "true", "spark.driver.host", "127.0.0.1"));
+              Map.of(
+                  "spark.sql.adaptive.coalescePartitions.enabled", "true",
+                  "spark.driver.host", "127.0.0.1",
+                  // Test data is a few rows: compiling whole-stage Java code costs more than it saves. The demo, the
+                  // e2e and cluster tests and the benchmark run with codegen on (docs/DECISIONS.md).
+                  "spark.sql.codegen.wholeStage", "false"));
       spark = SparkSessions.open(settings, CATALOG_DIR.toString());
     }
     return spark;

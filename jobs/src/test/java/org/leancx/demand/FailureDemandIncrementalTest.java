@@ -42,6 +42,10 @@ class FailureDemandIncrementalTest extends SparkTestBase {
   private static Dataset<Row> contacts;
   private static int inputContacts;
   private static Settings settings;
+  /** One full run over the inline contacts, the reference of every test here. */
+  private static Warehouse full;
+  private static FailureDemand.Result fullResult;
+  private static List<List<String>> expected;
 
   /** About 150 customers over 40 days, with recontacts, transfers, ties, bots, outbound contacts and a late service account. */
   @BeforeAll
@@ -86,6 +90,9 @@ class FailureDemandIncrementalTest extends SparkTestBase {
     contacts = d.toDataFrame(spark).where(col("contact_date").leq(LocalDate.of(2026, 4, 9)));
     inputContacts = (int) contacts.count();
     settings = settings("demand.recontact.window-by-need.claims=9d");
+    full = withContacts("demand-full");
+    fullResult = FailureDemand.run(full, settings, FailureDemand.Slice.full());
+    expected = snapshot(full);
   }
 
   private static Warehouse withContacts(String name) {
@@ -96,10 +103,6 @@ class FailureDemandIncrementalTest extends SparkTestBase {
 
   @Test
   void anIncrementalRunEqualsAFullRunAndARerunLeavesIdenticalTables() {
-    Warehouse full = withContacts("demand-full");
-    FailureDemand.Result fullResult = FailureDemand.run(full, settings, FailureDemand.Slice.full());
-    List<List<String>> expected = snapshot(full);
-
     Warehouse incremental = withContacts("demand-incremental");
     FailureDemand.run(incremental, settings, new FailureDemand.Slice(null, LocalDate.of(2026, 3, 25), null));
     FailureDemand.Result last =
@@ -129,20 +132,19 @@ class FailureDemandIncrementalTest extends SparkTestBase {
 
   @Test
   void aFullRunOverCustomerClusteredContactsEqualsTheShuffledRun() {
-    Warehouse shuffled = withContacts("demand-shuffled");
-    FailureDemand.Result expected = FailureDemand.run(shuffled, settings, FailureDemand.Slice.full());
-    assertThat(expected.perCustomer()).as("the inline contacts are not clustered: shuffled").isFalse();
+    // The shared full run read the inline contacts as they are: not clustered, so the shuffled path.
+    assertThat(fullResult.perCustomer()).as("the inline contacts are not clustered: shuffled").isFalse();
 
     Warehouse clustered = warehouse("demand-clustered");
     clustered.replaceAll(CanonicalTables.CONTACTS, CustomerClustering.cluster(contacts, 3), "test");
     FailureDemand.Result actual = FailureDemand.run(clustered, settings, FailureDemand.Slice.full());
     assertThat(actual.perCustomer()).as("clustered as ingest writes contacts: customer by customer").isTrue();
 
-    assertThat(actual).usingRecursiveComparison().ignoringFields("perCustomer").isEqualTo(expected);
-    List<List<String>> want = snapshot(shuffled);
+    assertThat(actual).usingRecursiveComparison().ignoringFields("perCustomer").isEqualTo(fullResult);
     List<List<String>> got = snapshot(clustered);
     for (int i = 0; i < OUTPUTS.size(); i++) {
-      assertThat(got.get(i)).as("table %s: per customer = shuffled", OUTPUTS.get(i).name()).isEqualTo(want.get(i));
+      assertThat(got.get(i)).as("table %s: per customer = shuffled", OUTPUTS.get(i).name())
+          .isEqualTo(expected.get(i));
     }
     assertThat(got.get(OUTPUTS.indexOf(DemandTables.EXCLUDED_CUSTOMERS))).hasSize(1);
     DemandInvariants.assertConsistent(clustered);

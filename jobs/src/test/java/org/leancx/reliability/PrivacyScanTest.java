@@ -18,6 +18,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.leancx.cli.Contracts;
 import org.leancx.cli.DemoFixture;
@@ -31,6 +32,7 @@ import org.leancx.common.Warehouse;
  * Scans every string, array and map value of every output table of the shared demo run for the raw customer ids of
  * the input and for the pseudonymisation key: none is found.
  */
+@Tag("e2e")
 class PrivacyScanTest extends SparkTestBase {
 
   /** Every string value of a row (strings as they are, arrays, maps and structs as JSON) joined into one column. */

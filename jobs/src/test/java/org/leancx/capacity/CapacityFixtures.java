@@ -75,7 +75,7 @@ final class CapacityFixtures {
     LocalDate date = startedAt.toInstant().atZone(ZoneOffset.UTC).toLocalDate();
     return new Object[] {
       id, "customer-" + id, channel, direction, startedAt, null, handleSeconds, waitSeconds, "billing_question",
-      "resolved", "team-a", null, null, null, null, Date.valueOf(date), "test", "inline", 1L
+      "resolved", "team-a", null, null, null, null, Date.valueOf(date), "test", "inline", 1L, null
     };
   }
 

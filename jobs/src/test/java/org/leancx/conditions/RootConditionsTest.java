@@ -170,7 +170,7 @@ class RootConditionsTest extends SparkTestBase {
   private static Object[] contact(String id, Instant at, String channel, String reason, long handle, String outcome) {
     return new Object[] {id, "c-" + id, channel, "INBOUND", Timestamp.from(at), null, handle, 30L, reason, outcome,
         "team-a", null, null, null, Map.of("product", "card"), Date.valueOf(at.toString().substring(0, 10)), "test",
-        "f.csv", 1L};
+        "f.csv", 1L, null};
   }
 
   @Test

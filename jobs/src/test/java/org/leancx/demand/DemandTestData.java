@@ -54,7 +54,8 @@ final class DemandTestData {
             Date.valueOf(s.toLocalDate()),
             "test",
             "inline",
-            (long) rows.size() + 1));
+            (long) rows.size() + 1,
+            null)); // source_version: no version-column
     return this;
   }
 

@@ -73,7 +73,8 @@ class FailureDemandRealDataTest extends SparkTestBase {
             to_date(started).as("contact_date"),
             lit("bpic2016").as("source"),
             input_file_name().as("source_file"),
-            monotonically_increasing_id().plus(1).as("source_record"));
+            monotonically_increasing_id().plus(1).as("source_record"),
+            lit(null).cast("decimal(38,6)").as("source_version"));
   }
 
   private static Settings settings(int days) {

@@ -26,7 +26,7 @@ abstract class JourneyFixtures extends SparkTestBase {
     return new Object[] {
       id, customer, channel, "INBOUND", Timestamp.from(start), Timestamp.from(start.plusSeconds(handleSeconds)),
       handleSeconds, 0L, reason, outcome, team, "agent", caseId, null, Map.of(),
-      Date.valueOf(start.atZone(ZoneOffset.UTC).toLocalDate()), "test", "test.csv", 1L
+      Date.valueOf(start.atZone(ZoneOffset.UTC).toLocalDate()), "test", "test.csv", 1L, null
     };
   }
 
@@ -35,7 +35,7 @@ abstract class JourneyFixtures extends SparkTestBase {
     Instant t = Instant.parse(at);
     return new Object[] {
       id, caseId, null, activity, Timestamp.from(t), lifecycle, "someone", team, Map.of(),
-      Date.valueOf(t.atZone(ZoneOffset.UTC).toLocalDate()), "test", "test.csv", 1L
+      Date.valueOf(t.atZone(ZoneOffset.UTC).toLocalDate()), "test", "test.csv", 1L, null
     };
   }
 

@@ -84,7 +84,8 @@ class RealLogsTest extends JourneyFixtures {
             to_date(at).as("event_date"),
             lit(log.file()).as("source"),
             lit(log.file()).as("source_file"),
-            lit(0L).as("source_record"));
+            lit(0L).as("source_record"),
+            lit(null).cast("decimal(38,6)").as("source_version"));
     return events.select(CanonicalTables.CASE_EVENTS.columnNames().stream().map(c -> col(c)).toArray(Column[]::new));
   }
 

@@ -241,7 +241,7 @@ class DuckDbRecontactsTest {
     return RowFactory.create(
         id, customer, channel, direction, Timestamp.from(start.toInstant(ZoneOffset.UTC)), end, null, null, reason,
         outcome, "team_a", null, null, automationFlow, Map.of(), java.sql.Date.valueOf(start.toLocalDate()), "test",
-        "inline", (long) rows.size() + 1);
+        "inline", (long) rows.size() + 1, null); // source_version: no version-column
   }
 
   private static void deleteRecursively(Path dir) throws Exception {

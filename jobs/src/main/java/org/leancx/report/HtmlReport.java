@@ -91,7 +91,7 @@ public final class HtmlReport {
             new Chart("slo-burn", "SLO error-budget burn rate",
                 "Breaches / allowed breaches per SLO period and journey type (journey_slo); above the dashed line"
                     + " (1.0) the error budget is spent.",
-                "./leancx journeys", List.of(JourneyTables.JOURNEY_SLO), this::sloBurn),
+                "./leancx journeys", List.of(JourneyTables.JOURNEY_SLO, JourneyTables.JOURNEYS), this::sloBurn),
             new Chart("capacity", "Agent-hours with and without failure demand",
                 "Scheduled agent-hours per period for all demand, for value demand only, and at the peak"
                     + " (capacity_summary): the gap is the capacity failure demand consumes. Light points: periods"
@@ -293,11 +293,26 @@ public final class HtmlReport {
 
   private String sloBurn() {
     List<Row> rows =
-        query("SELECT journey_type, period_start, burn_rate FROM report_journey_slo WHERE burn_rate IS NOT NULL"
-            + " ORDER BY journey_type, period_start");
-    return rows.isEmpty() ? null
-        : Svg.lines("slo-burn", "Error-budget burn rate per SLO period (dashed: 1.0 = budget spent)", "burn rate",
-            series(rows), 1.0, false);
+        query("SELECT journey_type, period_start, burn_rate, period_end FROM report_journey_slo"
+            + " WHERE burn_rate IS NOT NULL ORDER BY journey_type, period_start");
+    if (rows.isEmpty()) {
+      return null;
+    }
+    // A period the journeys cover only in part (before the first start or after the last event, usually the first
+    // and the current period) is drawn as a light point: its burn rate is of a part of the period.
+    List<Row> coverage = query("SELECT to_date(min(started_at)), to_date(max(last_event_at)) FROM report_journeys");
+    LocalDate first = coverage.isEmpty() || coverage.get(0).isNullAt(0) ? null : coverage.get(0).getDate(0).toLocalDate();
+    LocalDate last = coverage.isEmpty() || coverage.get(0).isNullAt(1) ? null : coverage.get(0).getDate(1).toLocalDate();
+    Set<LocalDate> partial = new TreeSet<>();
+    for (Row r : rows) {
+      LocalDate start = r.getDate(1).toLocalDate();
+      LocalDate end = r.getDate(3).toLocalDate();
+      if (first == null || last == null || start.isBefore(first) || end.isAfter(last)) {
+        partial.add(start);
+      }
+    }
+    return Svg.lines("slo-burn", "Error-budget burn rate per SLO period (dashed: 1.0 = budget spent)", "burn rate",
+        series(rows), 1.0, false, partial);
   }
 
   private String capacity() {

@@ -420,6 +420,26 @@ public final class Warehouse {
   }
 
   /**
+   * Appends {@code data} in one commit (a blind append: it reads nothing of the table, so it never conflicts with
+   * another writer). Only for rows whose key cannot be in the table yet, such as a new run's record.
+   */
+  public void append(TableContract contract, Dataset<Row> data, String runId) {
+    ensure(contract);
+    commit(contract, () -> {
+      if (catalogMode()) {
+        try {
+          conform(contract, data).writeTo(qualifiedName(contract)).option("userMetadata", runId).append();
+        } catch (NoSuchTableException e) {
+          throw new IllegalStateException("Table " + qualifiedName(contract) + " vanished while being written.", e);
+        }
+      } else {
+        conform(contract, data).write().format("delta").mode("append").option("userMetadata", runId)
+            .save(folder(contract));
+      }
+    });
+  }
+
+  /**
    * Upserts {@code data} on the contract's key: matched rows are updated, new rows inserted. {@code data} must hold
    * each key once; the caller deduplicates.
    */

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.leancx.common.RunLog;
 import org.leancx.common.Settings;
@@ -28,7 +29,8 @@ import org.leancx.ingest.SourceMapping.LoadMode;
  * The load modes on a few rows in tiny CSV files, one warehouse for the class: an incremental load inserts new ids,
  * skips equal records, updates by version (or the later run wins) and counts older versions as superseded, keeping
  * rows absent from the run; a shrinking snapshot is refused with the table unchanged; a duplicate header name is
- * renamed; every run reconciles input = inserted + updated + duplicates + superseded + quarantined.
+ * renamed; every run reconciles input = inserted + updated + duplicates + superseded + quarantined. The versions and
+ * the shrink guard through the job are tagged e2e (their rules are LoadsTest's, on inline rows).
  */
 class LoadModesTest extends SparkTestBase {
   private static final Path DIR = HOME.resolve("jobs/target/load-modes");
@@ -136,6 +138,7 @@ class LoadModesTest extends SparkTestBase {
   }
 
   @Test
+  @Tag("e2e") // the rules are LoadsTest's; here through the job, in the heavy run
   void theLatestVersionWinsWithinARunAndAcrossRunsAndOlderOnesAreSuperseded() {
     mapping("states", VERSIONED);
     String header = HEADER + ",updated";
@@ -166,6 +169,7 @@ class LoadModesTest extends SparkTestBase {
   }
 
   @Test
+  @Tag("e2e") // the rules are LoadsTest's; here through the job, in the heavy run
   void aShrinkingSnapshotIsRefusedBeforeWritingAndAllowedWhenMeant() {
     mapping("full", CONTACTS.formatted(DIR.resolve("full"), "snapshot"));
     String[] all = new String[11];

@@ -8,10 +8,12 @@
 
 -- MAGIC %md
 -- MAGIC ## Organisation scorecard per period (journey_type = 'ALL')
+-- MAGIC `complete_period` is false for the first and last periods when the data covers them only in part: their
+-- MAGIC counts are lower because the period is cut, not because demand fell.
 
 -- COMMAND ----------
 
-SELECT period_start, period, contacts, failure_contacts, round(failure_share, 3) AS failure_share,
+SELECT period_start, period, complete_period, contacts, failure_contacts, round(failure_share, 3) AS failure_share,
        round(fcr_rate, 3) AS fcr_rate, round(repeat_rate, 3) AS repeat_rate, closed_journeys,
        round(lead_time_p50_seconds / 86400, 2) AS lead_time_p50_days,
        round(lead_time_p85_seconds / 86400, 2) AS lead_time_p85_days,
@@ -24,15 +26,15 @@ ORDER BY period_start
 -- COMMAND ----------
 
 -- MAGIC %md
--- MAGIC ## Scorecard by journey type, latest period
+-- MAGIC ## Scorecard by journey type, latest complete period (the latest period when none is complete)
 
 -- COMMAND ----------
 
-SELECT journey_type, contacts, round(failure_share, 3) AS failure_share, round(fcr_rate, 3) AS fcr_rate,
-       closed_journeys, round(lead_time_p85_seconds / 86400, 2) AS lead_time_p85_days,
+SELECT period_start, complete_period, journey_type, contacts, round(failure_share, 3) AS failure_share,
+       round(fcr_rate, 3) AS fcr_rate, closed_journeys, round(lead_time_p85_seconds / 86400, 2) AS lead_time_p85_days,
        round(slo_attainment, 3) AS slo_attainment
 FROM leancx.lean_scorecard
-WHERE period_start = (SELECT max(period_start) FROM leancx.lean_scorecard)
+WHERE period_start = (SELECT max_by(period_start, struct(complete_period, period_start)) FROM leancx.lean_scorecard)
 ORDER BY journey_type = 'ALL' DESC, contacts DESC NULLS LAST
 
 -- COMMAND ----------

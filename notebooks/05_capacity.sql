@@ -8,10 +8,11 @@
 
 -- MAGIC %md
 -- MAGIC ## Agent-hours per period and queue
+-- MAGIC `complete_period` is false for a first or last period that the data covers only in part.
 
 -- COMMAND ----------
 
-SELECT period_start, channel, queue, arrivals, failure_arrivals,
+SELECT period_start, complete_period, channel, queue, arrivals, failure_arrivals,
        round(agent_hours_scheduled, 1) AS agent_hours, round(value_agent_hours_scheduled, 1) AS value_agent_hours,
        round(peak_agent_hours_scheduled, 1) AS peak_agent_hours, round(failure_agent_hours, 1) AS failure_agent_hours,
        round(failure_agent_hours_share, 3) AS failure_share_of_hours

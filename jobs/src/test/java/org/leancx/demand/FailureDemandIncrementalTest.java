@@ -16,6 +16,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.StructField;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.leancx.common.Settings;
 import org.leancx.common.SparkTestBase;
@@ -25,6 +26,7 @@ import org.leancx.ingest.CanonicalTables;
 import org.leancx.ingest.CustomerClustering;
 
 /** An incremental run equals a full run, a rerun leaves identical tables, and no contact is lost. */
+@Tag("e2e") // five whole runs for one property (sliced = full); rules and wiring: FailureDemandExamplesTest
 class FailureDemandIncrementalTest extends SparkTestBase {
   private static final List<TableContract> OUTPUTS =
       List.of(

@@ -24,6 +24,7 @@ import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.leancx.common.SparkTestBase;
 import org.leancx.demand.Taxonomy;
@@ -78,6 +79,7 @@ class GeneratorTest extends SparkTestBase {
   }
 
   @Test
+  @Tag("e2e") // three more generator runs: heavy run
   void sameSeedGivesTheSameFilesWhateverThePartitioningAndParquetTheSameRows() throws IOException {
     String previous = spark.conf().get("spark.sql.shuffle.partitions");
     try {

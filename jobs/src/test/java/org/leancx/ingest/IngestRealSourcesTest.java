@@ -13,12 +13,14 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.leancx.common.Settings;
 import org.leancx.common.SparkTestBase;
 import org.leancx.common.Warehouse;
 
 /** The shipped source mappings ingest the real public logs in ../shared/data/real with their known counts. */
+@Tag("e2e") // the real public logs through the shipped mappings: heavy run
 class IngestRealSourcesTest extends SparkTestBase {
   private static Warehouse warehouse;
   private static Settings settings;

@@ -9,11 +9,13 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.leancx.common.SparkTestBase;
 import org.leancx.common.Warehouse;
 
 /** conf/sources/synthetic_contacts.conf and synthetic_case_events.conf read the generator's raw export layout. */
+@Tag("e2e") // the generator's export through both shipped mappings, as the demo does: heavy run
 class SyntheticSourcesTest extends SparkTestBase {
   private static final Path DIR = HOME.resolve("jobs/target/ingest-synthetic");
 

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.leancx.common.RunLog;
 import org.leancx.common.Settings;
@@ -31,6 +32,7 @@ import org.leancx.ingest.IngestJob;
  * quarantined with its reason code and a message naming the file, the record and the value, or (file-level faults)
  * fails with a message naming the fix; and every run reconciles input = accepted + quarantined + duplicates.
  */
+@Tag("e2e") // the corpus through the whole job (each rule: IngestValidationTest): heavy run
 class BadInputCorpusTest extends SparkTestBase {
   private static final Path CORPUS = HOME.resolve("jobs/src/test/resources/corpus");
   private static final Path DIR = HOME.resolve("jobs/target/bad-input-corpus");

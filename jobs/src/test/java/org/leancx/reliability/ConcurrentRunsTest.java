@@ -23,6 +23,7 @@ import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.leancx.common.SparkTestBase;
 import org.leancx.common.TableContract;
@@ -34,6 +35,7 @@ import org.leancx.common.Warehouse;
  * read the table's snapshot, before either commits) until both have arrived, so the second commit always conflicts.
  * The loser retries once and commits; the table ends equal to one clean run, with no duplicated rows.
  */
+@Tag("e2e") // a fault test (two writers held until both commit): heavy run
 class ConcurrentRunsTest extends SparkTestBase {
   private static final TableContract TABLE =
       new TableContract(

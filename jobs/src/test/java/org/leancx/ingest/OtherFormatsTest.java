@@ -11,11 +11,13 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.leancx.common.SparkTestBase;
 import org.leancx.common.Warehouse;
 
 /** JSON lines (with a malformed line), Parquet and Delta inputs are read as strings and numbered per file. */
+@Tag("e2e") // three formats, each through the whole ingest job: heavy run
 class OtherFormatsTest extends SparkTestBase {
   private static final Path DIR = HOME.resolve("jobs/target/ingest-formats");
 

@@ -455,19 +455,32 @@ public final class Warehouse {
    * matched rows are updated, new rows inserted, in one MERGE commit. {@code data} must hold each match key once.
    */
   public void merge(TableContract contract, Dataset<Row> data, List<String> matchColumns, String runId) {
+    upsert(contract, data, matchColumns, runId, true);
+  }
+
+  /**
+   * Inserts the rows of {@code data} whose match key the table does not hold, in one MERGE commit without a matched
+   * clause: Delta runs it as one anti join and rewrites no file of the table, and a concurrent write of the same keys
+   * still conflicts. For rows known to be new, such as an incremental load's inserts.
+   */
+  public void insertNew(TableContract contract, Dataset<Row> data, List<String> matchColumns, String runId) {
+    upsert(contract, data, matchColumns, runId, false);
+  }
+
+  private void upsert(
+      TableContract contract, Dataset<Row> data, List<String> matchColumns, String runId, boolean updateMatched) {
     ensure(contract);
     String on = matchColumns.stream().map(k -> "t." + k + " <=> s." + k).collect(Collectors.joining(" AND "));
     String previous = spark.conf().getOption(USER_METADATA).getOrElse(() -> null);
     spark.conf().set(USER_METADATA, runId);
     try {
-      commit(contract, () -> deltaTable(contract)
-          .as("t")
-          .merge(conform(contract, data).as("s"), on)
-          .whenMatched()
-          .updateAll()
-          .whenNotMatched()
-          .insertAll()
-          .execute());
+      commit(contract, () -> {
+        io.delta.tables.DeltaMergeBuilder merge = deltaTable(contract).as("t").merge(conform(contract, data).as("s"), on);
+        if (updateMatched) {
+          merge = merge.whenMatched().updateAll();
+        }
+        merge.whenNotMatched().insertAll().execute();
+      });
     } finally {
       if (previous == null) {
         spark.conf().unset(USER_METADATA);

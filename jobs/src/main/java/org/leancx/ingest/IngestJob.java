@@ -302,9 +302,18 @@ public final class IngestJob {
             () -> warehouse.replaceWhere(contract, replacement, where, run.id()));
       } else if (written > 0) {
         Dataset<Row> merged = Loads.written(classified);
+        boolean onlyInserts = updated == 0;
         Step.run(spark, job, "merging " + inserted + " new and " + updated + " updated rows into "
                 + mapping.target().tableName(),
-            () -> warehouse.merge(contract, merged, List.of("source", mapping.target().idField()), run.id()));
+            () -> {
+              List<String> key = List.of("source", mapping.target().idField());
+              if (onlyInserts) {
+                // Only new ids (the usual daily drop): an insert-only MERGE, one pass and no file rewritten.
+                warehouse.insertNew(contract, merged, key, run.id());
+              } else {
+                warehouse.merge(contract, merged, key, run.id());
+              }
+            });
       } else {
         LOG.info("Source {}: nothing new, every accepted record is already stored", mapping.name());
       }

@@ -1,5 +1,6 @@
 package org.leancx.common;
 
+import io.delta.tables.DeltaMergeBuilder;
 import io.delta.tables.DeltaTable;
 import io.delta.tables.DeltaTableBuilder;
 import java.util.ArrayList;
@@ -475,7 +476,7 @@ public final class Warehouse {
     spark.conf().set(USER_METADATA, runId);
     try {
       commit(contract, () -> {
-        io.delta.tables.DeltaMergeBuilder merge = deltaTable(contract).as("t").merge(conform(contract, data).as("s"), on);
+        DeltaMergeBuilder merge = deltaTable(contract).as("t").merge(conform(contract, data).as("s"), on);
         if (updateMatched) {
           merge = merge.whenMatched().updateAll();
         }

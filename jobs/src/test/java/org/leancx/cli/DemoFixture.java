@@ -8,6 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import org.leancx.common.SparkTestBase;
 import org.leancx.common.Warehouse;
 import org.leancx.common.WarehouseSettings;
@@ -23,14 +26,17 @@ public final class DemoFixture {
   /**
    * The demo's settings for the fixture, and for every test that compares its own demo run with it: small data, and a
    * lead-time model of 10 trees of depth 4 (the tests read its forecasts, they do not judge its accuracy: that is
-   * LeadTimeForecastTest's and the evaluation profile's job). 60 trees took 40 of the fixture's 200 s.
+   * LeadTimeForecastTest's and the evaluation profile's job). 60 trees took 40 of the fixture's 200 s. The AFT model
+   * stops after 20 L-BFGS iterations (one Spark job each): WorkerLossTest runs these settings on a standalone cluster,
+   * where every job costs more.
    */
   public static final java.util.List<String> SETTINGS =
       java.util.List.of(
           "--set", "generate.customers=" + CUSTOMERS,
           "--set", "spark.shuffle-partitions=2",
           "--set", "lead-time-model.gbt.max-iter=10",
-          "--set", "lead-time-model.gbt.max-depth=4");
+          "--set", "lead-time-model.gbt.max-depth=4",
+          "--set", "lead-time-model.aft.max-iter=20");
 
   private static Warehouse warehouse;
   private static Path raw;
@@ -39,22 +45,23 @@ public final class DemoFixture {
 
   /**
    * The warehouse of the demo run, running the demo on first use. Surefire runs the suite in two JVMs at once; the
-   * first to get here runs the demo under a file lock and marks it done with the build's run id, and the other reuses
-   * it (the fixture is only read afterwards).
+   * first to get here runs the demo under a file lock and marks it done with the {@link #key() key} of what it ran,
+   * and the other reuses it (the fixture is only read afterwards). The key is a digest of the compiled code, the
+   * configuration and the fixture's settings, so a later Maven run on the same build (CI's heavy run after
+   * {@code mvn test}) reuses the fixture and any change to the code builds it again.
    */
   public static synchronized Warehouse warehouse() {
     if (warehouse == null) {
       Path dir = SparkTestBase.HOME.resolve("jobs/target/test-warehouse/demo-fixture");
       raw = SparkTestBase.HOME.resolve("jobs/target/test-raw/demo-fixture");
       Path marker = SparkTestBase.HOME.resolve("jobs/target/test-warehouse/demo-fixture.done");
-      // One id per Maven run (the pom passes the build timestamp), so a fixture of an earlier build is never reused.
-      String build = System.getProperty("leancx.test.build", "");
       try {
+        String build = key();
         Files.createDirectories(marker.getParent());
         try (FileChannel channel = FileChannel.open(marker.resolveSibling("demo-fixture.lock"),
                 StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock lock = channel.lock()) {
-          boolean done = !build.isEmpty() && Files.isDirectory(dir) && Files.exists(marker)
+          boolean done = Files.isDirectory(dir) && Files.exists(marker)
               && Files.readString(marker, StandardCharsets.UTF_8).equals(build);
           if (!done) {
             Files.deleteIfExists(marker);
@@ -91,6 +98,34 @@ public final class DemoFixture {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
+  }
+
+  /**
+   * What the fixture's tables depend on, as a SHA-256 in hex: every file under jobs/target/classes (the code and its
+   * resources) and under conf/ (the defaults the demo reads), by relative path and content, and {@link #SETTINGS}.
+   */
+  static String key() throws IOException {
+    MessageDigest digest;
+    try {
+      digest = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    for (Path root : java.util.List.of(
+        SparkTestBase.HOME.resolve("jobs/target/classes"), SparkTestBase.HOME.resolve("conf"))) {
+      if (!Files.isDirectory(root)) {
+        continue;
+      }
+      try (var walk = Files.walk(root)) {
+        for (Path f : walk.filter(Files::isRegularFile).sorted().toList()) {
+          digest.update(root.relativize(f).toString().getBytes(StandardCharsets.UTF_8));
+          digest.update((byte) 0);
+          digest.update(Files.readAllBytes(f));
+        }
+      }
+    }
+    digest.update(String.join(" ", SETTINGS).getBytes(StandardCharsets.UTF_8));
+    return HexFormat.of().formatHex(digest.digest());
   }
 
   /** The folder of the raw synthetic exports the fixture ingested (contacts/, case_events/, truth/). */

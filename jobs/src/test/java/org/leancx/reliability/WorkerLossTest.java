@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.leancx.cli.Contracts;
-import org.leancx.cli.Main;
+import org.leancx.cli.DemoFixture;
 import org.leancx.common.RunLog;
 import org.leancx.common.SparkTestBase;
 import org.leancx.common.TableContract;
@@ -43,7 +43,9 @@ import org.leancx.common.WarehouseSettings;
  * Worker loss on a real standalone cluster: submits {@code leancx demo} with spark-submit (client mode) to a master
  * and two one-core workers on 127.0.0.1, kills one worker and its executor with SIGKILL while that executor runs a
  * task, and checks that the demo completes and that every table equals the tables of a local run on the same
- * generated data. Runs with {@code mvn -Preliability test} (tag {@code cluster}), not with the default {@code mvn test}.
+ * generated data: the shared demo fixture ({@link DemoFixture}, the same settings, run in a test JVM with local[2]),
+ * which the heavy run builds anyway. Runs with {@code mvn -Preliability test} (tag {@code cluster}), not with the
+ * default {@code mvn test}.
  */
 @Tag("cluster")
 class WorkerLossTest extends SparkTestBase {
@@ -57,16 +59,17 @@ class WorkerLossTest extends SparkTestBase {
    */
   private static final Duration DRIVER_TIMEOUT = Duration.ofMinutes(20);
   /**
-   * The same for both runs. A small data set and a small model: the test is about losing a worker, not about the
-   * model, and a 2-core CI machine runs two demos.
+   * The demo fixture's settings (a small data set and a small model: the test is about losing a worker, not about
+   * the model), with the raw exports written in this test's folder. source_file holds a file's name relative to that
+   * folder, so the tables do not depend on where it is.
    */
-  private static final List<String> DEMO_SETTINGS =
-      List.of(
-          "--set", "generate.customers=150",
-          "--set", "generate.output=" + DIR.resolve("raw"),
-          "--set", "spark.shuffle-partitions=2",
-          "--set", "lead-time-model.gbt.max-iter=10",
-          "--set", "lead-time-model.aft.max-iter=20");
+  private static final List<String> DEMO_SETTINGS = demoSettings();
+
+  private static List<String> demoSettings() {
+    List<String> out = new ArrayList<>(DemoFixture.SETTINGS);
+    out.addAll(List.of("--set", "generate.output=" + DIR.resolve("raw")));
+    return List.copyOf(out);
+  }
   private static final Pattern STEP = Pattern.compile("^\\[(\\d+)/(\\d+)\\] (.+) \\.\\.\\.$", Pattern.MULTILINE);
 
   /** The worker killed: which executor ran how many tasks at that moment, during which step of the demo. */
@@ -76,10 +79,8 @@ class WorkerLossTest extends SparkTestBase {
   @Timeout(value = 40, unit = TimeUnit.MINUTES)
   void theDemoCompletesAfterLosingAWorkerMidJobAndEqualsALocalRun() throws Exception {
     Path clusterWarehouse = DIR.resolve("warehouse-cluster");
-    Path localWarehouse = DIR.resolve("warehouse-local");
     Files.createDirectories(DIR);
     deleteRecursively(clusterWarehouse);
-    deleteRecursively(localWarehouse);
     Path appJar = applicationJar(DIR.resolve("leancx-jobs.jar"));
 
     long t0 = System.nanoTime();
@@ -141,18 +142,15 @@ class WorkerLossTest extends SparkTestBase {
       }
     }
 
-    // The same demo, same data, in this JVM (local[2]).
+    // The same demo on the same data, run locally (local[2]): the demo fixture, built by the first test to need it.
     long localStart = System.nanoTime();
-    List<String> local = new ArrayList<>(List.of("demo", "--set", "warehouse.path=" + localWarehouse));
-    local.addAll(DEMO_SETTINGS);
-    assertThat(Main.commandLine().execute(local.toArray(String[]::new))).as("exit code of the local demo").isZero();
+    Warehouse onLocal = DemoFixture.warehouse();
     double localSeconds = seconds(localStart);
 
     Map<String, String> differences = new TreeMap<>();
     List<String> compared = new ArrayList<>();
     long rows = 0;
     Warehouse onCluster = new Warehouse(spark, new WarehouseSettings(clusterWarehouse.toString(), "cluster_run"));
-    Warehouse onLocal = new Warehouse(spark, new WarehouseSettings(localWarehouse.toString(), "local_run"));
     for (TableContract c : Contracts.all()) {
       // The run log records each run's own ids, times and versions.
       if (c.name().equals(RunLog.PIPELINE_RUNS.name())) {
@@ -185,7 +183,8 @@ class WorkerLossTest extends SparkTestBase {
         .contains("contacts", "quarantine", "case_events", "contact_demand", "recontact_chains", "root_conditions",
             "journeys", "journey_steps", "lead_time_forecast", "capacity_whatif", "lean_scorecard");
     System.out.printf(
-        "Worker loss: %d tables, %d rows equal to the local run (%.1f s); whole test %.1f s%n",
+        "Worker loss: %d tables, %d rows equal to the local run (the demo fixture: %.1f s to get it); whole test"
+            + " %.1f s%n",
         compared.size(), rows, localSeconds, seconds(t0));
   }
 

@@ -1,7 +1,12 @@
-"""Daily leancx pipeline on Airflow 2.x: one SparkSubmitOperator per job, in data-flow order.
+"""Daily leancx pipeline on Airflow 2.x: the day's drops are ingested, then `leancx daily --date {{ ds }}` runs every
+job for that date in one Spark application.
 
-Needs apache-airflow-providers-apache-spark and a `spark_default` connection to your cluster.
-Each task is idempotent: a retry or a backfill replaces its own slice.
+Needs apache-airflow-providers-apache-spark and a `spark_default` connection to your cluster. Every task is
+idempotent for its date (a retry or a rerun leaves the same tables), and `daily` reads nothing of later dates, so
+`catchup=True` backfills past dates correctly, one after the other (`max_active_runs=1`, `depends_on_past`: a date's
+failure demand needs the dates before it). A backfill from the command line:
+
+    airflow dags backfill leancx_daily -s 2026-05-01 -e 2026-05-31
 """
 from datetime import datetime, timedelta
 
@@ -10,6 +15,7 @@ from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOpe
 
 JAR = "s3a://my-bucket/leancx/jars/leancx-jobs-cluster.jar"
 CONF = "/opt/leancx/conf/cluster.conf"  # shipped to the driver with `files`
+DROPS = "s3a://my-bucket/drops"  # one folder per date: {{ ds }}/contacts.csv, {{ ds }}/case_events.csv
 DELTA = "io.delta:delta-spark_4.1_2.13:4.3.1"
 SPARK_CONF = {
     "spark.sql.extensions": "io.delta.sql.DeltaSparkSessionExtension",
@@ -36,19 +42,17 @@ with DAG(
     dag_id="leancx_daily",
     start_date=datetime(2026, 1, 1),
     schedule="0 3 * * *",
-    catchup=False,
+    catchup=True,
     max_active_runs=1,
+    default_args={"depends_on_past": True},
     tags=["leancx", "lean", "cx"],
 ) as dag:
-    ingest_contacts = leancx("ingest_contacts", "ingest", "--source", "crm_contacts")
-    ingest_cases = leancx("ingest_case_events", "ingest", "--source", "backoffice_events")
-    # The recontact window looks back 7 days by default: the job reads it before --from itself.
-    failure_demand = leancx("failure_demand", "failure-demand", "--from", "{{ ds }}", "--to", "{{ ds }}")
-    root_conditions = leancx("root_conditions", "root-conditions")
-    journeys = leancx("journeys", "journeys")
-    capacity = leancx("capacity", "capacity")
-    scorecard = leancx("scorecard", "scorecard")
+    ingest_contacts = leancx(
+        "ingest_contacts", "ingest", "--source", "crm_contacts",
+        "--path", DROPS + "/{{ ds }}/contacts.csv", "--load", "incremental")
+    ingest_cases = leancx(
+        "ingest_case_events", "ingest", "--source", "backoffice_events",
+        "--path", DROPS + "/{{ ds }}/case_events.csv", "--load", "incremental")
+    daily = leancx("daily", "daily", "--date", "{{ ds }}")
 
-    ingest_contacts >> failure_demand >> [root_conditions, capacity]
-    [ingest_contacts, ingest_cases, failure_demand] >> journeys
-    [root_conditions, capacity, journeys] >> scorecard
+    [ingest_contacts, ingest_cases] >> daily

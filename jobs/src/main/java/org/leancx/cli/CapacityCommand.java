@@ -15,9 +15,11 @@ import picocli.CommandLine.Mixin;
 final class CapacityCommand implements Callable<Integer> {
   @Mixin ConfigOptions config;
 
+  @Mixin DateOption dateOption;
+
   @Override
   public Integer call() {
-    Environment env = Environment.open(config);
+    Environment env = dateOption.apply(Environment.open(config));
     CapacitySettings capacity = CapacitySettings.from(env.settings());
     CapacityWhatIf.Result r = CapacityWhatIf.run(env.warehouse(), env.settings(), capacity);
     System.out.println("capacity: " + r.summary());

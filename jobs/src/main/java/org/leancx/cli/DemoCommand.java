@@ -28,7 +28,7 @@ import org.leancx.capacity.LeanScorecard;
 import org.leancx.capacity.ScorecardSettings;
 import org.leancx.journeys.Journeys;
 import org.leancx.leadtime.LeadTimeForecast;
-import org.leancx.report.HtmlReport;
+import org.leancx.daily.DailyRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -79,7 +79,9 @@ final class DemoCommand implements Callable<Integer> {
             new Stage("lead-time-model predict", () -> LeadTimeForecast.predict(w, s, DEMO_MODEL_VERSION)),
             new Stage("capacity", () -> CapacityWhatIf.run(w, s, CapacitySettings.from(s))),
             new Stage("scorecard", () -> LeanScorecard.run(w, s, ScorecardSettings.from(s))),
-            new Stage("report", () -> report(w)));
+            // What a scheduler runs each night (docs/DAILY.md): every job for the last day of the data, as of its
+            // end, and the report.
+            new Stage("daily --date <last day> (one more night)", () -> daily(w, s)));
     for (int i = 0; i < stages.size(); i++) {
       Stage stage = stages.get(i);
       long t = System.nanoTime();
@@ -126,17 +128,22 @@ final class DemoCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** {@code leancx daily} for the last contact date, with the report; its jobs print indented lines. */
+  private static Object daily(Warehouse w, org.leancx.common.Settings s) {
+    java.sql.Date last =
+        w.read(org.leancx.ingest.CanonicalTables.CONTACTS).agg(org.apache.spark.sql.functions.max("contact_date"))
+            .first().getDate(0);
+    return DailyRun.run(w, s, last.toLocalDate(), last.toLocalDate(), reportFile(w),
+        line -> System.out.println("      " + line));
+  }
+
   /**
-   * The last stage: the HTML report, as report/leancx-report.html beside the warehouse folder (./report/ for the
+   * Where the last stage writes the HTML report: report/leancx-report.html beside the warehouse folder (./report/ for the
    * default ./warehouse), so that a demo into a scratch warehouse does not overwrite the project's report.
    */
-  private static Object report(Warehouse w) {
-    try {
-      Path base = Path.of(w.settings().path()).toAbsolutePath().normalize().getParent();
-      return HtmlReport.write(w, base.resolve(ReportCommand.DEFAULT_OUT));
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+  private static Path reportFile(Warehouse w) {
+    Path base = Path.of(w.settings().path()).toAbsolutePath().normalize().getParent();
+    return base.resolve(ReportCommand.DEFAULT_OUT);
   }
 
   private static double seconds(long since) {

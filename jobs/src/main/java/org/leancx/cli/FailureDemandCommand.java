@@ -3,6 +3,7 @@ package org.leancx.cli;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.concurrent.Callable;
+import org.leancx.daily.DailyRun;
 import org.leancx.demand.FailureDemand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,11 +41,31 @@ final class FailureDemandCommand implements Callable<Integer> {
               + " window to it are PENDING. Default: the latest started_at read.")
   Instant asOf;
 
+  @Option(
+      names = "--date",
+      paramLabel = "DATE",
+      converter = LogicalDateConverter.class,
+      description =
+          "Tag the contacts of one logical date as `leancx daily` does: --from D --to D --as-of the end of D, reading"
+              + " no contacts of later dates.")
+  LocalDate date;
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   @Override
   public Integer call() {
+    if (date != null && (from != null || to != null || asOf != null)) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--date D stands for --from D --to D --as-of the end of D: give either --date or those options.");
+    }
     Environment env = Environment.open(config);
-    FailureDemand.Result result =
-        FailureDemand.run(env.warehouse(), env.settings(), new FailureDemand.Slice(from, to, asOf));
+    FailureDemand.Slice slice = new FailureDemand.Slice(from, to, asOf);
+    var warehouse = env.warehouse();
+    if (date != null) {
+      warehouse = warehouse.readingUntil(DailyRun.endOf(date), DailyRun.DATED_INPUTS);
+      slice = DailyRun.failureDemandSlice(warehouse, date, date);
+    }
+    FailureDemand.Result result = FailureDemand.run(warehouse, env.settings(), slice);
     System.out.println("failure-demand: " + result.summary());
     return 0;
   }

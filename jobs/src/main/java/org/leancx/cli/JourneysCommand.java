@@ -15,11 +15,14 @@ import picocli.CommandLine.Mixin;
 final class JourneysCommand implements Callable<Integer> {
   @Mixin ConfigOptions config;
 
+  @Mixin DateOption dateOption;
+
   @Override
   public Integer call() {
-    Environment env = Environment.open(config);
+    Environment env = dateOption.apply(Environment.open(config));
     Journeys.Result result =
-        Journeys.run(env.warehouse(), env.settings(), "journeys " + String.join(" ", config.overrides));
+        Journeys.run(env.warehouse(), env.settings(),
+            ("journeys " + dateOption.argument() + " " + String.join(" ", config.overrides)).strip());
     System.out.println("journeys: " + result.summary());
     return 0;
   }

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       GenerateCommand.class,
       IngestCommand.class,
+      DailyCommand.class,
       FailureDemandCommand.class,
       RootConditionsCommand.class,
       JourneysCommand.class,

@@ -18,6 +18,8 @@ import picocli.CommandLine.Option;
 final class RootConditionsCommand implements Callable<Integer> {
   @Mixin ConfigOptions config;
 
+  @Mixin DateOption dateOption;
+
   @Option(names = "--outcome", paramLabel = "OUTCOME",
       description = "failure-demand (first contacts followed by a recontact, from contact_demand) or slo-breach"
           + " (closed journeys over conditions.slo.threshold, from journeys). Default: conditions.outcome.")
@@ -25,7 +27,7 @@ final class RootConditionsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Environment env = Environment.open(config);
+    Environment env = dateOption.apply(Environment.open(config));
     Outcome chosen = outcome == null ? ConditionSettings.from(env.settings()).outcome() : Outcome.parse(outcome);
     RootConditions.Result r = RootConditions.run(env.warehouse(), env.settings(), chosen);
     System.out.println("root-conditions " + r.summary());

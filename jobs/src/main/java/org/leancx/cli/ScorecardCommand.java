@@ -15,9 +15,11 @@ import picocli.CommandLine.Mixin;
 final class ScorecardCommand implements Callable<Integer> {
   @Mixin ConfigOptions config;
 
+  @Mixin DateOption dateOption;
+
   @Override
   public Integer call() {
-    Environment env = Environment.open(config);
+    Environment env = dateOption.apply(Environment.open(config));
     ScorecardSettings scorecard = ScorecardSettings.from(env.settings());
     LeanScorecard.Result r = LeanScorecard.run(env.warehouse(), env.settings(), scorecard);
     System.out.println("scorecard: " + r.summary());

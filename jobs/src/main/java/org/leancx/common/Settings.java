@@ -120,6 +120,17 @@ public final class Settings {
     return new Settings(merged, home);
   }
 
+  /**
+   * These settings with {@code key} set to {@code value} (a string), for a value that a job derives, such as the
+   * as-of instant of a logical date. The key must be one that application.conf declares.
+   */
+  public Settings with(String key, String value) {
+    if (!config.hasPathOrNull(key)) {
+      throw new SettingsException("Unknown key " + key + ": it is not declared in conf/application.conf.");
+    }
+    return new Settings(ConfigFactory.parseMap(Map.of(key, value)).withFallback(config).resolve(), home);
+  }
+
   /** Lists and objects are parsed as HOCON; everything else is a string, which Typesafe converts on typed reads. */
   private static String quoteIfNeeded(String value) {
     if (value.startsWith("[") || value.startsWith("{") || value.startsWith("\"")) {

@@ -40,10 +40,37 @@ public final class Warehouse {
 
   private final SparkSession spark;
   private final WarehouseSettings settings;
+  /** Reads of the tables named in {@link #datedBy} keep only rows dated before this instant; null: every row. */
+  private final java.time.Instant readUntil;
+  /** Table name to the column that dates its rows (a timestamp or a date), for {@link #readUntil}. */
+  private final Map<String, String> datedBy;
 
   public Warehouse(SparkSession spark, WarehouseSettings settings) {
+    this(spark, settings, null, Map.of());
+  }
+
+  private Warehouse(
+      SparkSession spark, WarehouseSettings settings, java.time.Instant readUntil, Map<String, String> datedBy) {
     this.spark = spark;
     this.settings = settings;
+    this.readUntil = readUntil;
+    this.datedBy = Map.copyOf(datedBy);
+  }
+
+  /**
+   * The same warehouse as known at {@code end}: a {@link #read} of a table named in {@code datedBy} keeps only the
+   * rows whose dating column is before {@code end} (a timestamp column: before the instant; a date column: before
+   * its UTC date, as a date in UTC is the day that starts there). Writes are unchanged. A job run on it for a logical
+   * date sees what a run at the end of that day would have seen, however much later data the tables hold, which makes
+   * a rerun or a backfill of a past date give what the day gave (docs/DAILY.md).
+   */
+  public Warehouse readingUntil(java.time.Instant end, Map<String, String> datedBy) {
+    return new Warehouse(spark, settings, java.util.Objects.requireNonNull(end, "end"), datedBy);
+  }
+
+  /** The instant before which dated tables are read (see {@link #readingUntil}), or null when they are read whole. */
+  public java.time.Instant readUntil() {
+    return readUntil;
   }
 
   public SparkSession spark() {
@@ -326,9 +353,20 @@ public final class Warehouse {
               + (catalogMode() ? "in the catalog as " + qualifiedName(contract) : "at " + folder(contract))
               + ". Run the job that writes it first (see `leancx --help`).");
     }
-    return catalogMode()
-        ? spark.read().table(qualifiedName(contract))
-        : spark.read().format("delta").load(folder(contract));
+    Dataset<Row> table =
+        catalogMode()
+            ? spark.read().table(qualifiedName(contract))
+            : spark.read().format("delta").load(folder(contract));
+    String dating = readUntil == null ? null : datedBy.get(contract.name());
+    if (dating == null) {
+      return table;
+    }
+    boolean isDate = table.schema().apply(dating).dataType() instanceof org.apache.spark.sql.types.DateType;
+    Object bound =
+        isDate
+            ? java.sql.Date.valueOf(readUntil.atZone(java.time.ZoneOffset.UTC).toLocalDate())
+            : java.sql.Timestamp.from(readUntil);
+    return table.where(col(dating).lt(lit(bound)));
   }
 
   /** The latest Delta version of a table, or -1 when it does not exist. */

@@ -81,6 +81,12 @@ public final class LeadTimeForecast {
 
   /** The newest saved version (largest name), or fails naming the folder. */
   public static String latestVersion(SparkSession spark, String root) {
+    return newestVersion(spark, root).orElseThrow(() -> new IllegalStateException(
+        "No lead-time model under " + root + ". Train one first: leancx lead-time-model train"));
+  }
+
+  /** The newest model version saved under {@code root}, or empty when none is. */
+  public static java.util.Optional<String> newestVersion(SparkSession spark, String root) {
     try {
       Path p = new Path(root);
       FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
@@ -92,8 +98,7 @@ public final class LeadTimeForecast {
           }
         }
       }
-      return versions.stream().sorted().reduce((a, b) -> b).orElseThrow(() -> new IllegalStateException(
-          "No lead-time model under " + root + ". Train one first: leancx lead-time-model train"));
+      return versions.stream().sorted().reduce((a, b) -> b);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException("Could not list " + root, e);
     }

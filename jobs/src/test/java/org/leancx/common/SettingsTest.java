@@ -38,6 +38,17 @@ class SettingsTest {
   }
 
   @Test
+  void withSetsADeclaredKeyAndRejectsAnUnknownOne() {
+    Settings s = Settings.load(HOME, null, List.of());
+    Settings asOf = s.with("journeys.as-of", "2026-06-02T00:00:00Z");
+    assertThat(asOf.config().getString("journeys.as-of")).isEqualTo("2026-06-02T00:00:00Z");
+    assertThat(s.config().getString("journeys.as-of")).isEqualTo("data");
+    assertThat(asOf.config().getString("spark.master")).isEqualTo("local[*]");
+    assertThatThrownBy(() -> s.with("journeys.as-off", "x")).isInstanceOf(SettingsException.class)
+        .hasMessageContaining("journeys.as-off");
+  }
+
+  @Test
   void everyKeyOfApplicationConfHasAComment() throws IOException {
     // Typesafe keeps comments as origin metadata: a key without one is undocumented.
     Settings s = Settings.load(HOME, null, List.of());

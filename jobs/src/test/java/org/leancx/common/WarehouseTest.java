@@ -105,6 +105,30 @@ class WarehouseTest extends SparkTestBase {
   }
 
   @Test
+  void readingUntilAnInstantKeepsTheRowsOfEarlierDatesOfTheDatedTablesOnly() {
+    Warehouse w = warehouse("contract-reading-until");
+    w.replaceAll(
+        DAILY,
+        daily(
+            new Object[] {"a", Date.valueOf("2024-01-01"), 1L},
+            new Object[] {"b", Date.valueOf("2024-01-02"), 2L},
+            new Object[] {"c", Date.valueOf("2024-01-03"), 3L}),
+        "r1");
+    java.time.Instant endOfJan2 = java.time.Instant.parse("2024-01-03T00:00:00Z");
+    Warehouse asOf = w.readingUntil(endOfJan2, Map.of(DAILY.name(), "day"));
+    assertThat(asOf.readUntil()).isEqualTo(endOfJan2);
+    assertThat(asOf.read(DAILY).orderBy("thing").collectAsList()).extracting(r -> r.getString(0))
+        .containsExactly("a", "b");
+    assertThat(w.readingUntil(endOfJan2, Map.of("other_table", "day")).read(DAILY).count())
+        .as("a table not named is read whole").isEqualTo(3);
+    assertThat(w.read(DAILY).count()).as("the warehouse itself is unchanged").isEqualTo(3);
+    // Writes through the bounded warehouse are plain writes.
+    asOf.replaceAll(DAILY, daily(new Object[] {"d", Date.valueOf("2024-01-04"), 4L}), "r2");
+    assertThat(w.read(DAILY).count()).isEqualTo(1);
+    assertThat(asOf.read(DAILY).count()).isZero();
+  }
+
+  @Test
   void mergeUpsertsOnTheKey() {
     Warehouse w = warehouse("contract-merge");
     w.merge(DAILY, daily(new Object[] {"a", Date.valueOf("2024-01-01"), 1L}), "r1");

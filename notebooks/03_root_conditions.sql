@@ -70,3 +70,20 @@ SELECT outcome, min(period_date) AS first_date, max(period_date) AS last_date, s
        round(sum(failure_cost), 2) AS failure_cost
 FROM leancx.failure_cost_daily
 GROUP BY outcome
+
+-- COMMAND ----------
+
+-- MAGIC %md
+-- MAGIC ## Did a fixed cause fall? The top sets period by period
+-- MAGIC `leancx.root_conditions_trend` measures each reported set in each period (`conditions.trend-period`, weekly by
+-- MAGIC default) against that period's own baseline. A set whose rate drops to the baseline, and whose interval no
+-- MAGIC longer clears it, has stopped producing failure demand. Partial periods (`complete_period = false`) are marked.
+
+-- COMMAND ----------
+
+SELECT rank, array_join(conditions, ' AND ') AS conditions, period_start, complete_period, support, failures,
+       round(failure_rate, 3) AS failure_rate, round(ci_low, 3) AS ci_low, round(ci_high, 3) AS ci_high,
+       round(baseline_rate, 3) AS baseline_rate, round(lift, 2) AS lift, round(excess_cost, 2) AS excess_cost
+FROM leancx.root_conditions_trend
+WHERE outcome = 'failure-demand' AND rank <= 3
+ORDER BY rank, period_start

@@ -83,7 +83,7 @@ public enum ReportingPeriod {
   }
 
   /** Parses a config value such as {@code week}, naming the key and the valid values when it is wrong. */
-  static ReportingPeriod parse(String key, String value, ReportingPeriod... allowed) {
+  public static ReportingPeriod parse(String key, String value, ReportingPeriod... allowed) {
     for (ReportingPeriod p : allowed) {
       if (p.name().equalsIgnoreCase(value.trim())) {
         return p;

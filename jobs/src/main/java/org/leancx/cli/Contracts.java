@@ -23,6 +23,7 @@ public final class Contracts {
         org.leancx.demand.DemandTables.UNCLASSIFIED_REASONS,
         org.leancx.conditions.ConditionTables.ROOT_CONDITIONS,
         org.leancx.conditions.ConditionTables.FAILURE_COST_DAILY,
+        org.leancx.conditions.ConditionTables.ROOT_CONDITIONS_TREND,
         JourneyTables.JOURNEYS,
         JourneyTables.JOURNEY_STEPS,
         JourneyTables.FLOW_DAILY,

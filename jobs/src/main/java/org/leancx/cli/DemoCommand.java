@@ -22,10 +22,6 @@ import org.leancx.conditions.RootConditions;
 import org.leancx.demand.FailureDemand;
 import org.leancx.generate.Generator;
 import org.leancx.ingest.IngestJob;
-import org.leancx.capacity.CapacitySettings;
-import org.leancx.capacity.CapacityWhatIf;
-import org.leancx.capacity.LeanScorecard;
-import org.leancx.capacity.ScorecardSettings;
 import org.leancx.journeys.Journeys;
 import org.leancx.leadtime.LeadTimeForecast;
 import org.leancx.daily.DailyRun;
@@ -76,11 +72,6 @@ final class DemoCommand implements Callable<Integer> {
             new Stage("journeys", () -> Journeys.run(w, s, "demo")),
             // A fixed version name, so that a rerun replaces the demo model instead of adding one.
             new Stage("lead-time-model train", () -> LeadTimeForecast.train(w, s, DEMO_MODEL_VERSION)),
-            new Stage("lead-time-model predict", () -> LeadTimeForecast.predict(w, s, DEMO_MODEL_VERSION)),
-            new Stage("capacity", () -> CapacityWhatIf.run(w, s, CapacitySettings.from(s))),
-            new Stage("scorecard", () -> LeanScorecard.run(w, s, ScorecardSettings.from(s))),
-            // What a scheduler runs each night (docs/DAILY.md): every job for the last day of the data, as of its
-            // end, and the report.
             new Stage("daily --date <last day> (one more night)", () -> daily(w, s)));
     for (int i = 0; i < stages.size(); i++) {
       Stage stage = stages.get(i);

@@ -1,5 +1,6 @@
 package org.leancx.conditions;
 
+import static org.apache.spark.sql.types.DataTypes.BooleanType;
 import static org.apache.spark.sql.types.DataTypes.DateType;
 import static org.apache.spark.sql.types.DataTypes.DoubleType;
 import static org.apache.spark.sql.types.DataTypes.IntegerType;
@@ -77,4 +78,44 @@ public final class ConditionTables {
           List.of(),
           List.of("outcome", "period_date"),
           Map.of("failures_within_touches", "failures >= 0 AND failures <= touches"));
+
+  /**
+   * {@code root_conditions_trend}: each reported set of the latest run measured period by period, so that a cause
+   * that was fixed is seen falling.
+   */
+  public static final TableContract ROOT_CONDITIONS_TREND =
+      new TableContract(
+          "root_conditions_trend",
+          1,
+          "One row per outcome, condition set of the latest run (root_conditions) and reporting period"
+              + " (conditions.trend-period, week by default) of the touches: the set's touches, failures, failure rate"
+              + " with its 95% Wilson interval, lift and excess over that period's own baseline. A period in which no"
+              + " touch meets the set has support 0. Replaced per outcome on each run. See docs/ROOT_CONDITIONS.md.",
+          TableContract.schema(
+              required("run_id", StringType, "Run that computed the row (the run of root_conditions)"),
+              required("outcome", StringType, "failure-demand or slo-breach"),
+              required("conditions", DataTypes.createArrayType(StringType, false), "The condition set, as in"
+                  + " root_conditions"),
+              required("rank", IntegerType, "The set's rank in root_conditions (over the whole history)"),
+              required("period_start", DateType, "First day of the period (a UTC day, a Monday, or the 1st)"),
+              required("complete_period", BooleanType, "True when the touches cover every day of the period; the"
+                  + " first and last periods of the history usually hold part of one"),
+              required("period_touches", LongType, "All touches of the period"),
+              required("period_failures", LongType, "Of which failed"),
+              optional("baseline_rate", DoubleType, "period_failures / period_touches"),
+              required("support", LongType, "Touches of the period meeting every condition of the set"),
+              required("failures", LongType, "Of which failed"),
+              optional("failure_rate", DoubleType, "failures / support; null when support is 0"),
+              optional("ci_low", DoubleType, "Lower end of the 95% Wilson score interval of failure_rate"),
+              optional("ci_high", DoubleType, "Upper end of the 95% Wilson score interval of failure_rate"),
+              optional("lift", DoubleType, "failure_rate / baseline_rate; null when either is null or the baseline"
+                  + " is 0"),
+              required("excess_failures", DoubleType, "failures - support x baseline_rate of the period"),
+              required("excess_cost", DoubleType, "excess_failures x the mean cost of one failure of the set in the"
+                  + " period (0 without failures)")),
+          List.of(),
+          List.of("outcome", "conditions", "period_start"),
+          Map.of(
+              "failures_within_support", "failures >= 0 AND failures <= support",
+              "support_within_period", "support <= period_touches"));
 }

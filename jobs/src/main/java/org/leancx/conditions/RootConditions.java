@@ -13,6 +13,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
+import org.leancx.capacity.ReportingPeriod;
 import org.leancx.common.JobRunner;
 import org.leancx.common.Settings;
 import org.leancx.common.Step;
@@ -71,6 +72,7 @@ public final class RootConditions {
   public static Result run(Warehouse warehouse, Settings settings, Outcome outcome) {
     TouchSource source = TouchSource.of(outcome, settings);
     ConditionSettings conditions = source.adapt(ConditionSettings.from(settings).withOutcome(outcome));
+    ReportingPeriod trendPeriod = trendPeriod(settings);
     return JobRunner.run(warehouse, settings, JOB, "--outcome " + outcome.id(), run -> {
       for (TableContract input : source.inputs()) {
         run.input(input);
@@ -88,8 +90,13 @@ public final class RootConditions {
             () -> warehouse.replaceWhere(ConditionTables.ROOT_CONDITIONS, sets, ofOutcome, run.id()));
         Step.run(spark, JOB, "writing failure_cost_daily (" + outcome.id() + ")",
             () -> warehouse.replaceWhere(ConditionTables.FAILURE_COST_DAILY, daily, ofOutcome, run.id()));
+        Dataset<Row> trend = ConditionTrend.trend(touches, sets, trendPeriod, outcome, run.id());
+        Step.run(spark, JOB, "writing root_conditions_trend (" + outcome.id() + ", per "
+                + trendPeriod.name().toLowerCase(java.util.Locale.ROOT) + ")",
+            () -> warehouse.replaceWhere(ConditionTables.ROOT_CONDITIONS_TREND, trend, ofOutcome, run.id()));
         run.output(ConditionTables.ROOT_CONDITIONS);
         run.output(ConditionTables.FAILURE_COST_DAILY);
+        run.output(ConditionTables.ROOT_CONDITIONS_TREND);
         RedundancyPruning.Outcome p = mined.pruning();
         run.count("touches", mined.touches());
         run.count("failures", mined.failures());
@@ -105,6 +112,12 @@ public final class RootConditions {
         touches.unpersist();
       }
     });
+  }
+
+  /** The period of root_conditions_trend (conditions.trend-period): day, week or month. */
+  static ReportingPeriod trendPeriod(Settings settings) {
+    return ReportingPeriod.parse("conditions.trend-period", settings.config().getString("conditions.trend-period"),
+        ReportingPeriod.DAY, ReportingPeriod.WEEK, ReportingPeriod.MONTH);
   }
 
   /**

@@ -235,12 +235,23 @@ class RootConditionsTest extends SparkTestBase {
     assertThat(daily.stream().mapToLong(r -> r.<Long>getAs("touches")).sum()).isEqualTo(300);
     assertThat(daily.stream().mapToDouble(r -> r.<Double>getAs("failure_cost")).sum()).isCloseTo(414.0, within(1e-9));
 
+    // Both days fall in the week of 2 March, which they cover in part: one trend row per set, the top one as above.
+    List<Row> trend = w.read(ConditionTables.ROOT_CONDITIONS_TREND).orderBy("rank").collectAsList();
+    assertThat(trend).hasSize(sets.size());
+    Row topTrend = trend.get(0);
+    assertThat(topTrend.<java.sql.Date>getAs("period_start")).isEqualTo(java.sql.Date.valueOf("2026-03-02"));
+    assertThat(topTrend.<Boolean>getAs("complete_period")).isFalse();
+    assertThat(topTrend.<Long>getAs("support")).isEqualTo(60L);
+    assertThat(topTrend.<Long>getAs("failures")).isEqualTo(45L);
+    assertThat(topTrend.<Double>getAs("excess_cost")).isCloseTo((45 - 60 * baseline) * 6.0, within(1e-9));
+
     Dataset<Row> before = w.read(ConditionTables.ROOT_CONDITIONS).drop("run_id");
     RootConditions.run(w, settings, Outcome.FAILURE_DEMAND);
     Dataset<Row> after = w.read(ConditionTables.ROOT_CONDITIONS).drop("run_id");
     assertThat(after.count()).isEqualTo(before.count());
     assertThat(after.exceptAll(before).count() + before.exceptAll(after).count()).as("rerun changed rows").isZero();
     assertThat(w.read(ConditionTables.FAILURE_COST_DAILY).count()).isEqualTo(2);
+    assertThat(w.read(ConditionTables.ROOT_CONDITIONS_TREND).count()).isEqualTo(sets.size());
   }
 
   @Test

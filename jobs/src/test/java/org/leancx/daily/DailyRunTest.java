@@ -1,8 +1,6 @@
 package org.leancx.daily;
 
-import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.map_entries;
 import static org.apache.spark.sql.functions.max;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,16 +9,14 @@ import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.MapType;
-import org.apache.spark.sql.types.StructField;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.leancx.capacity.CapacityTables;
 import org.leancx.cli.Contracts;
 import org.leancx.common.RunLog;
+import org.leancx.common.SameRows;
 import org.leancx.common.Settings;
 import org.leancx.common.SparkTestBase;
 import org.leancx.common.TableContract;
@@ -102,22 +98,6 @@ class DailyRunTest extends SparkTestBase {
   }
 
   private static void assertSameRows(String what, Dataset<Row> actual, Dataset<Row> expected) {
-    Dataset<Row> a = comparable(actual);
-    Dataset<Row> e = comparable(expected);
-    List<Row> missing = e.exceptAll(a).limit(5).collectAsList();
-    List<Row> extra = a.exceptAll(e).limit(5).collectAsList();
-    assertThat(missing).as("%s: rows of the one run missing after the runs day by day", what).isEmpty();
-    assertThat(extra).as("%s: rows after the runs day by day that the one run does not have", what).isEmpty();
-  }
-
-  private static Dataset<Row> comparable(Dataset<Row> rows) {
-    List<Column> out = new ArrayList<>();
-    for (StructField f : rows.schema().fields()) {
-      if (f.name().equals("run_id")) {
-        continue;
-      }
-      out.add(f.dataType() instanceof MapType ? array_sort(map_entries(col(f.name()))).as(f.name()) : col(f.name()));
-    }
-    return rows.select(out.toArray(Column[]::new));
+    SameRows.assertSameRows(what, actual, "the runs day by day", expected, "the one run");
   }
 }

@@ -1,8 +1,6 @@
 package org.leancx.ingest;
 
-import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.map_entries;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -31,10 +29,9 @@ import java.util.zip.GZIPInputStream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.MapType;
-import org.apache.spark.sql.types.StructField;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.leancx.common.SameRows;
 import org.leancx.common.Settings;
 import org.leancx.common.SparkTestBase;
 import org.leancx.common.Warehouse;
@@ -215,25 +212,8 @@ class DailyDropsTest extends SparkTestBase {
     return s == null || s.isBlank() ? null : s.trim();
   }
 
-  /** Rows compared EXCEPT ALL both ways, maps as sorted entries; the message shows a few rows of each difference. */
   private static void assertSameRows(String what, Dataset<Row> actual, Dataset<Row> expected) {
-    Dataset<Row> a = comparable(actual);
-    Dataset<Row> e = comparable(expected);
-    List<Row> missing = e.exceptAll(a).limit(5).collectAsList();
-    List<Row> extra = a.exceptAll(e).limit(5).collectAsList();
-    assertThat(missing).as("%s: rows of the snapshot load missing from the daily loads", what).isEmpty();
-    assertThat(extra).as("%s: rows of the daily loads not in the snapshot load", what).isEmpty();
-  }
-
-  private static Dataset<Row> comparable(Dataset<Row> rows) {
-    List<Column> out = new ArrayList<>();
-    for (StructField f : rows.schema().fields()) {
-      if (f.name().equals("run_id")) {
-        continue;
-      }
-      out.add(f.dataType() instanceof MapType ? array_sort(map_entries(col(f.name()))).as(f.name()) : col(f.name()));
-    }
-    return rows.select(out.toArray(Column[]::new));
+    SameRows.assertSameRows(what, actual, "the daily loads", expected, "the snapshot load");
   }
 
   /**

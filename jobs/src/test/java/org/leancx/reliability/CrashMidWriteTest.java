@@ -1,5 +1,6 @@
 package org.leancx.reliability;
 
+import static org.apache.spark.sql.functions.max;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -26,9 +27,11 @@ import org.leancx.common.TableContract;
 import org.leancx.common.TableFingerprint;
 import org.leancx.common.Warehouse;
 import org.leancx.common.WarehouseSettings;
+import org.leancx.ingest.CanonicalTables;
 
 /**
- * Kills {@code leancx failure-demand} with SIGKILL while it writes, on a copy of the demo warehouse. The child is
+ * Kills {@code leancx failure-demand --date <last day>} with SIGKILL while it writes, on a copy of the demo
+ * warehouse: the demo's last write of those tables, by its nightly stage, so that a rerun leaves them as the demo did. The child is
  * caught with a table's data files on disk and not yet committed (stopped there with SIGSTOP, so the kill lands
  * mid-write for sure); meanwhile a reader sees the previous version; the child dies with status 137; every table
  * reads back at its last committed version with no partial rows, its history stays readable, and a rerun completes
@@ -126,9 +129,13 @@ class CrashMidWriteTest extends SparkTestBase {
   @Test
   void sigkillWhileWritingLeavesCommittedTablesAndARerunEqualsACleanRun() throws Exception {
     Warehouse demo = DemoFixture.warehouse();
-    // The demo ran failure-demand: its tables are a clean, complete run. A rerun rewrites them identically, so a
-    // table killed mid-write must read back as before: its last committed version.
+    // The demo's last stage ran failure-demand for the data's last day (daily --date): its tables are a clean,
+    // complete run. A rerun for that date rewrites them identically, so a table killed mid-write must read back as
+    // before: its last committed version.
     Map<String, TableFingerprint> clean = fingerprints(demo);
+    String lastDay = demo.read(CanonicalTables.CONTACTS).agg(max("contact_date")).first().getDate(0).toString();
+    List<String> failureDemand = List.of("failure-demand", "--date", lastDay, "--set", "warehouse.path=" + DIR,
+        "--set", "warehouse.database=crash", "--set", "spark.shuffle-partitions=2");
     List<TableContract> written = Contracts.all().stream()
         .filter(c -> List.of("contact_demand", "recontact_chains", "demand_daily").contains(c.name()))
         .toList();
@@ -145,8 +152,7 @@ class CrashMidWriteTest extends SparkTestBase {
       copy = new Warehouse(spark, new WarehouseSettings(DIR.toString(), "crash"));
       assertThat(fingerprints(copy)).isEqualTo(clean);
       Files.deleteIfExists(log);
-      child = ChildJvm.start(log, List.of("failure-demand", "--set", "warehouse.path=" + DIR,
-          "--set", "warehouse.database=crash", "--set", "spark.shuffle-partitions=2"));
+      child = ChildJvm.start(log, failureDemand);
       try {
         caught = stopMidWrite(child, written, DIR);
         if (caught == null) {
@@ -187,8 +193,7 @@ class CrashMidWriteTest extends SparkTestBase {
     }
 
     // A rerun completes and equals the clean run.
-    int code = Main.commandLine().execute("failure-demand", "--set", "warehouse.path=" + DIR,
-        "--set", "warehouse.database=crash", "--set", "spark.shuffle-partitions=2");
+    int code = Main.commandLine().execute(failureDemand.toArray(String[]::new));
     assertThat(code).isZero();
     assertThat(committedVersion(table)).isGreaterThan(caught.committedVersion());
     assertThat(fingerprints(copy)).isEqualTo(clean);

@@ -24,6 +24,7 @@ public final class Contracts {
         org.leancx.conditions.ConditionTables.ROOT_CONDITIONS,
         org.leancx.conditions.ConditionTables.FAILURE_COST_DAILY,
         org.leancx.conditions.ConditionTables.ROOT_CONDITIONS_TREND,
+        org.leancx.conditions.ConditionTables.ROOT_CONDITIONS_EXPLAINED,
         JourneyTables.JOURNEYS,
         JourneyTables.JOURNEY_STEPS,
         JourneyTables.FLOW_DAILY,

@@ -146,6 +146,16 @@ public final class Settings {
     return sb.append('"').toString();
   }
 
+  /** Keys that earlier versions read, with what replaced them: a conf written for them fails with the fix. */
+  static final Map<String, String> RETIRED = Map.of(
+      "conditions.min-support",
+      "the root-conditions search is bounded by excess failures, not support. Set conditions.min-excess-share (a"
+          + " share of all failures, default 0.002) or conditions.min-excess-failures (default 10) instead; see"
+          + " docs/ROOT_CONDITIONS.md.",
+      "conditions.mining-sample",
+      "the root-conditions search counts every failed touch exactly (no FPGrowth sample). Remove the key; bound the"
+          + " search with conditions.min-excess-share, conditions.min-excess-failures or conditions.max-size.");
+
   private static void validateKnownKeys(Config defaults, Config candidate, String origin) {
     List<String> open = defaults.getStringList("leancx.open-sections");
     Set<String> known = new TreeSet<>();
@@ -156,6 +166,9 @@ public final class Settings {
       String key = e.getKey();
       if (known.contains(key) || open.stream().anyMatch(p -> key.equals(p) || key.startsWith(p + "."))) {
         continue;
+      }
+      if (RETIRED.containsKey(key)) {
+        throw new SettingsException("Key " + key + " (in " + origin + ") is no longer read: " + RETIRED.get(key));
       }
       String nearest = nearest(key, known);
       throw new SettingsException(

@@ -11,24 +11,29 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.ml.fpm.FPGrowth;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Finds candidate condition sets among the failed touches (FPGrowth) and measures every candidate over all touches.
+ * Finds the candidate condition sets among the failed touches and measures every candidate over all touches.
  *
- * <p>Measuring enumerates, per touch, only the subsets of its items that are candidates, level by level: a set of
- * size s is tried only as an extension of a candidate of size s-1 (every subset of a frequent set is frequent), so a
- * touch yields its candidate subsets and nothing else. Counts are combined inside each partition before the shuffle,
- * so the shuffle carries at most (partitions x candidates) rows. Built-in expressions cannot do this pruned
- * enumeration, hence the one typed function here.
+ * <p>Candidates are every set of at most k items met by at least {@code minFailures} failed touches, counted exactly,
+ * level by level (Apriori): a set of size s is counted only as an extension of a candidate of size s-1 by an item
+ * that is a candidate itself, and kept when all its (s-1)-subsets are candidates. The floor in failures comes from
+ * the floor in excess failures (see {@link #minFailures}); no sample is drawn.
+ *
+ * <p>Measuring enumerates, per touch, only the subsets of its items that are candidates, level by level, so a touch
+ * yields its candidate subsets and nothing else. Counts are combined inside each partition before the shuffle, so the
+ * shuffle carries at most (partitions x keys) rows. Built-in expressions cannot do this pruned enumeration, hence the
+ * one typed function here.
  */
 public final class ConditionMining {
   /** Separator of items inside a set key (the unit separator cannot occur in attribute values of sane data). */
@@ -45,66 +50,90 @@ public final class ConditionMining {
           .add(FAILURES, DataTypes.LongType, false)
           .add(COST, DataTypes.DoubleType, false);
 
-  /** Seed of FPGrowth's sample, so that a rerun on the same data mines the same candidates. */
-  static final long SAMPLE_SEED = 20261127L;
-
   private ConditionMining() {}
 
-  /** FPGrowth's support threshold on a sample of {@code sample} failed touches: lowered by 5 standard errors. */
-  static double sampledSupport(double minSupport, long sample) {
-    return Math.max(minSupport / 2, minSupport - 5 * Math.sqrt(minSupport * (1 - minSupport) / sample));
+  /**
+   * The fewest failures a set must have for itself or a superset to reach {@code minExcess} excess failures: a set S
+   * with f failures has no superset with more excess than f x (1 - baseline) (the superset that keeps every failure
+   * and no resolved touch), so ceil(minExcess / (1 - baseline)), at least 1. This optimistic estimate makes the
+   * search exact: every set with at least minExcess excess failures is a candidate.
+   */
+  public static long minFailures(double minExcess, double baselineRate) {
+    if (!(baselineRate < 1)) {
+      return Long.MAX_VALUE;
+    }
+    return Math.max(1L, (long) Math.ceil(minExcess / (1 - baselineRate) - 1e-9));
   }
 
   /**
-   * FPGrowth over the items of the failed touches: the frequent sets of size 1 to {@code maxSize} with support at
-   * least {@code minSupport} among them, as sorted item lists. An action: it runs the mining.
+   * Every set of 1 to {@code maxSize} items that at least {@code minFailures} failed touches meet, as sorted item
+   * lists, counted level by level over the failed touches (one pass per level, up to k). An action: it runs the
+   * passes.
    *
-   * <p>With more than {@code sample} failed touches, FPGrowth runs on a seeded random sample of about that many, at
-   * {@link #sampledSupport}: a superset of the sets frequent among all failed touches, except with a probability
-   * below 1e-6 per set at the threshold (sampling for frequent sets, Toivonen 1996). The caller measures every
-   * candidate over all touches and keeps those with at least {@code minSupport} of the failures
-   * ({@link #frequentEnough}), so the result equals an FPGrowth over all failed touches.
-   *
-   * @param failed the number of failed touches (the sample fraction is {@code sample / failed})
    * @throws IllegalStateException when there are more than {@code maxCandidates}, naming the keys to change
    */
   public static List<List<String>> candidates(
-      Dataset<Row> touchesWithItems, double minSupport, int maxSize, int maxCandidates, long failed, int sample) {
-    Dataset<Row> failedItems =
-        touchesWithItems.where(col(Touches.FAILED)).select(col(Touches.ITEMS)).where(size(col(Touches.ITEMS)).gt(0));
-    double support = minSupport;
-    if (failed > sample) {
-      failedItems = failedItems.sample(false, (double) sample / failed, SAMPLE_SEED);
-      support = sampledSupport(minSupport, sample);
-    }
-    Dataset<Row> frequent =
-        new FPGrowth()
-            .setItemsCol(Touches.ITEMS)
-            .setMinSupport(support)
-            .fit(failedItems)
-            .freqItemsets()
-            .where(size(col("items")).leq(maxSize))
-            .select(array_sort(col("items")).as("items"));
-    List<Row> rows = frequent.limit(maxCandidates + 1).collectAsList();
-    if (rows.size() > maxCandidates) {
-      throw new IllegalStateException("FPGrowth found more than conditions.max-candidates = " + maxCandidates
-          + " candidate sets of size <= " + maxSize + " at conditions.min-support = " + minSupport
-          + ". Raise conditions.min-support, lower conditions.max-size, or drop attributes with many values.");
-    }
+      SparkSession spark, Dataset<Row> touchesWithItems, long minFailures, int maxSize, int maxCandidates) {
+    Dataset<Row> failed =
+        touchesWithItems.where(col(Touches.FAILED)).where(size(col(Touches.ITEMS)).gt(0));
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Set<String> known = new HashSet<>();
     List<List<String>> out = new ArrayList<>();
-    for (Row r : rows) {
-      out.add(r.<String>getList(0).stream().sorted().toList());
+    for (int level = 1; level <= maxSize; level++) {
+      Broadcast<Set<String>> lower = jsc.broadcast(Set.copyOf(known));
+      int s = level;
+      List<Row> rows;
+      try {
+        rows = countPerKey(failed, part -> {
+              SubsetCounter counter = new SubsetCounter(lower.value(), s - 1);
+              return counter.count(part, items -> counter.extensions(items));
+            })
+            .where(col(FAILURES).geq(minFailures))
+            .select(SET_KEY)
+            .collectAsList();
+      } finally {
+        lower.destroy();
+      }
+      List<String> next = new ArrayList<>();
+      for (Row r : rows) {
+        String key = r.getString(0);
+        if (s == 1 || allSubsetsKnown(key, known)) {
+          next.add(key);
+        }
+      }
+      if (out.size() + next.size() > maxCandidates) {
+        throw new IllegalStateException("The search found more than conditions.max-candidates = " + maxCandidates
+            + " condition sets of size <= " + s + " with at least " + minFailures + " failures each (the floor"
+            + " of conditions.min-excess-failures / conditions.min-excess-share). Raise conditions.min-excess-share"
+            + " or conditions.min-excess-failures, lower conditions.max-size, or drop attributes with many values.");
+      }
+      if (next.isEmpty()) {
+        break;
+      }
+      next.sort(null);
+      known.addAll(next);
+      for (String key : next) {
+        out.add(List.of(key.split(SEPARATOR, -1)));
+      }
     }
     return out;
   }
 
-  /**
-   * The measured sets frequent among all {@code failed} touches (FPGrowth's own rule: at least
-   * ceil(minSupport x failed) failures), and the empty set; drops the extra candidates of a sampled FPGrowth.
-   */
-  public static List<MeasuredSet> frequentEnough(List<MeasuredSet> measured, double minSupport, long failed) {
-    long minCount = (long) Math.ceil(minSupport * failed);
-    return measured.stream().filter(m -> m.conditions().isEmpty() || m.failures() >= minCount).toList();
+  /** Whether every subset of the key with one item fewer is in {@code known} (the Apriori condition). */
+  private static boolean allSubsetsKnown(String key, Set<String> known) {
+    String[] items = key.split(SEPARATOR, -1);
+    for (int skip = 0; skip < items.length; skip++) {
+      StringBuilder sb = new StringBuilder();
+      for (int i = 0; i < items.length; i++) {
+        if (i != skip) {
+          sb.append(sb.length() == 0 ? "" : SEPARATOR).append(items[i]);
+        }
+      }
+      if (!known.contains(sb.toString())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The key of a sorted item list. */
@@ -206,20 +235,45 @@ public final class ConditionMining {
       }
     }
 
-    /** The keys of the candidate subsets of {@code items} (the empty key first), by levels. */
-    List<String> subsets(String[] items) {
+    /**
+     * The keys of the sets of size maxSize + 1 that extend a candidate subset of {@code items} of size maxSize (the
+     * empty set when maxSize is 0) by a later item that is a candidate on its own (any item at level 1).
+     */
+    List<String> extensions(String[] items) {
       Arrays.sort(items);
       List<String> keys = new ArrayList<>();
-      keys.add("");
+      if (maxSize == 0) {
+        keys.addAll(Arrays.asList(items));
+        return keys;
+      }
       List<int[]> level = new ArrayList<>();
       List<String> levelKeys = new ArrayList<>();
+      walk(items, level, levelKeys, null);
+      for (int l = 0; l < level.size(); l++) {
+        int[] set = level.get(l);
+        for (int j = set[set.length - 1] + 1; j < items.length; j++) {
+          if (candidates.contains(items[j])) {
+            keys.add(levelKeys.get(l) + SEPARATOR + items[j]);
+          }
+        }
+      }
+      return keys;
+    }
+
+    /**
+     * Walks the candidate subsets of the sorted {@code items} level by level up to maxSize, adding every key to
+     * {@code all} (when not null) and leaving the last level's index sets and keys in {@code level} and {@code keys}.
+     */
+    private void walk(String[] items, List<int[]> level, List<String> levelKeys, List<String> all) {
       for (int i = 0; i < items.length; i++) {
         if (candidates.contains(items[i])) {
           level.add(new int[] {i});
           levelKeys.add(items[i]);
         }
       }
-      keys.addAll(levelKeys);
+      if (all != null) {
+        all.addAll(levelKeys);
+      }
       for (int s = 2; s <= maxSize && !level.isEmpty(); s++) {
         List<int[]> next = new ArrayList<>();
         List<String> nextKeys = new ArrayList<>();
@@ -235,10 +289,22 @@ public final class ConditionMining {
             }
           }
         }
-        keys.addAll(nextKeys);
-        level = next;
-        levelKeys = nextKeys;
+        if (all != null) {
+          all.addAll(nextKeys);
+        }
+        level.clear();
+        level.addAll(next);
+        levelKeys.clear();
+        levelKeys.addAll(nextKeys);
       }
+    }
+
+    /** The keys of the candidate subsets of {@code items} (the empty key first), by levels. */
+    List<String> subsets(String[] items) {
+      Arrays.sort(items);
+      List<String> keys = new ArrayList<>();
+      keys.add("");
+      walk(items, new ArrayList<>(), new ArrayList<>(), keys);
       return keys;
     }
   }

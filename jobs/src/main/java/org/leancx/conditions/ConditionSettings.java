@@ -20,12 +20,12 @@ import org.leancx.common.SettingsException;
  * @param hourBins lower bounds of the hour-of-day bins, ascending, first 0
  * @param handleSecondsBins lower bounds of the handle-time bins, ascending, first 0
  * @param waitSecondsBins lower bounds of the wait-time bins, ascending, first 0
- * @param minSupport FPGrowth minimum support among FAILED touches
+ * @param minExcessFailures the floor of the search: no set with fewer excess failures is reported (the larger of this
+ *     and {@code minExcessShare} x the failures applies)
+ * @param minExcessShare the same floor as a share of all failures
  * @param maxSize largest set size k
  * @param liftMargin the relative lift margin of the pruning rules
  * @param maxCandidates the most candidate sets measured
- * @param miningSample FPGrowth runs on a random sample of this many FAILED touches when there are more (candidates
- *     only: every candidate is then measured exactly over all touches)
  * @param maxReported the most sets written
  * @param channelCost cost of one contact by channel (lower case), from {@code demand.channel-cost}
  * @param defaultChannelCost cost of a contact on another channel
@@ -40,11 +40,11 @@ public record ConditionSettings(
     List<Integer> hourBins,
     List<Long> handleSecondsBins,
     List<Long> waitSecondsBins,
-    double minSupport,
+    long minExcessFailures,
+    double minExcessShare,
     int maxSize,
     double liftMargin,
     int maxCandidates,
-    int miningSample,
     int maxReported,
     Map<String, Double> channelCost,
     double defaultChannelCost,
@@ -81,8 +81,13 @@ public record ConditionSettings(
     }
     handleSecondsBins = checkBins("conditions.bands.handle-seconds", handleSecondsBins);
     waitSecondsBins = checkBins("conditions.bands.wait-seconds", waitSecondsBins);
-    if (!(minSupport > 0 && minSupport <= 1)) {
-      throw new SettingsException("conditions.min-support is " + minSupport + ": it must be in (0, 1], e.g. 0.01.");
+    if (minExcessFailures < 1) {
+      throw new SettingsException("conditions.min-excess-failures is " + minExcessFailures
+          + ": it must be at least 1 failure, e.g. 10.");
+    }
+    if (!(minExcessShare >= 0 && minExcessShare < 1)) {
+      throw new SettingsException("conditions.min-excess-share is " + minExcessShare
+          + ": it must be in [0, 1), a share of all failures, e.g. 0.002.");
     }
     if (maxSize < 1 || maxSize > 5) {
       throw new SettingsException("conditions.max-size is " + maxSize + ": use 1 to 5 (default 3); the cost grows"
@@ -93,10 +98,6 @@ public record ConditionSettings(
     }
     if (maxCandidates < 1 || maxReported < 1) {
       throw new SettingsException("conditions.max-candidates and conditions.max-reported must be at least 1.");
-    }
-    if (miningSample < 1000) {
-      throw new SettingsException("conditions.mining-sample is " + miningSample
-          + ": it must be at least 1000 failed touches, e.g. 100000.");
     }
     channelCost = Map.copyOf(new TreeMap<>(channelCost));
     if (defaultChannelCost < 0 || handleHourCost < 0 || breachCost < 0
@@ -137,11 +138,11 @@ public record ConditionSettings(
         c.getIntList("conditions.bands.hour-of-day"),
         handle,
         wait,
-        c.getDouble("conditions.min-support"),
+        c.getLong("conditions.min-excess-failures"),
+        c.getDouble("conditions.min-excess-share"),
         c.getInt("conditions.max-size"),
         c.getDouble("conditions.lift-margin"),
         c.getInt("conditions.max-candidates"),
-        c.getInt("conditions.mining-sample"),
         c.getInt("conditions.max-reported"),
         costs,
         c.getDouble("demand.default-channel-cost"),
@@ -150,10 +151,18 @@ public record ConditionSettings(
         c.getDouble("conditions.slo.breach-cost"));
   }
 
+  /**
+   * The floor of the search in excess failures for a run with {@code failures} failed touches: the larger of
+   * conditions.min-excess-failures and conditions.min-excess-share x failures.
+   */
+  public double floor(long failures) {
+    return Math.max(minExcessFailures, minExcessShare * failures);
+  }
+
   /** The same settings with another outcome (the command's --outcome). */
   public ConditionSettings withOutcome(Outcome other) {
     return new ConditionSettings(other, attributes, derived, hourBins, handleSecondsBins, waitSecondsBins,
-        minSupport, maxSize, liftMargin, maxCandidates, miningSample, maxReported, channelCost, defaultChannelCost,
+        minExcessFailures, minExcessShare, maxSize, liftMargin, maxCandidates, maxReported, channelCost, defaultChannelCost,
         handleHourCost, sloThreshold, breachCost);
   }
 }

@@ -55,6 +55,48 @@ public final class ConditionTables {
               "interval_holds_rate", "ci_low <= failure_rate AND failure_rate <= ci_high",
               "rank_positive", "rank >= 1"));
 
+  /**
+   * {@code root_conditions_explained}: the sets with the floor of excess failures that a pruning rule dropped because
+   * of another set, with that set, so that an analyst sees why a set is absent from root_conditions.
+   */
+  public static final TableContract ROOT_CONDITIONS_EXPLAINED =
+      new TableContract(
+          "root_conditions_explained",
+          1,
+          "One row per outcome, condition set not reported and set that explains it, for the latest run of each"
+              + " outcome: every set with at least the floor of excess failures (conditions.min-excess-failures,"
+              + " conditions.min-excess-share) that a redundancy rule dropped because of another set. A product of"
+              + " parts has one row per part. The explaining set is usually in root_conditions; when it was itself"
+              + " explained, it has its own row here. Replaced per outcome on each run. See docs/ROOT_CONDITIONS.md.",
+          TableContract.schema(
+              required("run_id", StringType, "Run that computed the row (the run of root_conditions)"),
+              required("outcome", StringType, "failure-demand or slo-breach"),
+              required("conditions", DataTypes.createArrayType(StringType, false), "The set not reported: items"
+                  + " \"attribute=value\", sorted"),
+              required("size", IntegerType, "Number of conditions"),
+              required("support", LongType, "Touches meeting every condition"),
+              required("failures", LongType, "Of which failed"),
+              required("failure_rate", DoubleType, "failures / support"),
+              required("lift", DoubleType, "failure_rate / the run's baseline_rate"),
+              required("excess_failures", DoubleType, "failures - support x baseline_rate"),
+              required("excess_cost", DoubleType, "excess_failures x the set's mean cost of one failure"),
+              required("rule", StringType, "Why it is not reported: not_beyond_subset (rule 1: explained_by, a proper"
+                  + " subset, fails about as often, so the extra conditions add nothing beyond noise),"
+                  + " explained_by_overlap (rule 2: outside explained_by the set fails no more than its own best"
+                  + " subset; a part, slice, decoy, proxy or mixture of explained_by), product_of_parts (rule 3: a"
+                  + " disjoint union of reported sets whose lifts multiply to its lift; one row per part)"),
+              required("explained_by", DataTypes.createArrayType(StringType, false), "The set that explains it"),
+              required("explained_by_rate", DoubleType, "Failure rate of explained_by"),
+              required("explained_share", DoubleType, "Share of this set's excess failures that explained_by accounts"
+                  + " for, in [0, 1]: the excess of the touches meeting both (rule 2), or the excess this set's"
+                  + " touches would have at explained_by's rate (rules 1 and 3)")),
+          List.of(),
+          List.of("run_id", "outcome", "conditions", "explained_by"),
+          Map.of(
+              "size_matches_conditions", "size = size(conditions)",
+              "failures_within_support", "failures >= 0 AND failures <= support",
+              "share_is_a_share", "explained_share >= 0 AND explained_share <= 1"));
+
   /** {@code failure_cost_daily}: the total cost of the outcome's failures per day. */
   public static final TableContract FAILURE_COST_DAILY =
       new TableContract(

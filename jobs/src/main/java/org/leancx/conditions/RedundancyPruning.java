@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * Chooses the condition sets worth reporting from the measured candidates, on the driver (the candidates are
- * aggregates, at most conditions.max-candidates of them), and ranks them by excess cost. Three rules, in order:
+ * aggregates, at most conditions.max-candidates of them), and ranks them by excess cost. Only sets with at least the
+ * floor of excess failures are considered; then three rules, in order:
  *
  * <ol>
  *   <li><b>Better than every subset, beyond noise.</b> A set is kept only if the lower end of its 95% Wilson
@@ -16,22 +17,69 @@ import java.util.Map;
  *       least (1 + margin) x each of theirs (the empty set's rate is the baseline). A strong single condition is not
  *       reported again inside every combination, nor inside a slice that fails more by chance.
  *   <li><b>Not explained by another set.</b> The sets kept by rule 1 are compared in pairs on the touches one meets
- *       and the other does not (counted exactly, see {@link #explains}). This drops the parts of a planted
- *       combination, attributes that merely travel with a real condition, and containers and proxies of it.
+ *       and the other does not (counted exactly, see {@link #explains}), against the rate of the set's own best
+ *       subset. This drops the parts of a planted combination, attributes that merely travel with a real condition,
+ *       containers and proxies of it, and mixtures whose extra failures come from another set.
  *   <li><b>Not a product of reported parts.</b> A set that is a disjoint union of reported sets is dropped unless
  *       its lift exceeds the product of their lifts by the margin: independent causes that meet are not a new
  *       root condition, a real interaction is.
  * </ol>
+ *
+ * Every set above the floor that a rule drops because of another set is kept as an {@link ExplainedSet}: which set
+ * explains it, by which rule, and what share of its excess that set accounts for.
  */
 public final class RedundancyPruning {
   private RedundancyPruning() {}
 
-  /** What the rules did: the reported sets, best first, and how many each rule dropped. */
+  /**
+   * What the rules did: the reported sets, best first, the sets explained by another, and how many sets each step
+   * dropped (candidates = belowFloor + droppedBySubsetLift + droppedAsExplained + droppedAsProduct + sets found,
+   * of which at most max-reported are reported).
+   */
   public record Outcome(
-      List<RootConditionSet> reported, int candidates, int droppedBySubsetLift, int droppedAsExplained,
-      int droppedAsProduct) {
+      List<RootConditionSet> reported, List<ExplainedSet> explained, int candidates, int belowFloor,
+      int droppedBySubsetLift, int droppedAsExplained, int droppedAsProduct) {
     public Outcome {
       reported = List.copyOf(reported);
+      explained = List.copyOf(explained);
+    }
+  }
+
+  /** Why a set is not reported although it has the floor of excess failures. */
+  public enum Rule {
+    /** Rule 1: a proper subset fails about as often; the extra conditions add nothing beyond noise. */
+    NOT_BEYOND_SUBSET("not_beyond_subset"),
+    /** Rule 2: another set explains it on the touches they share; outside that set it fails no more than its subsets. */
+    EXPLAINED_BY_OVERLAP("explained_by_overlap"),
+    /** Rule 3: a disjoint union of reported sets whose lifts, multiplied, account for its lift. */
+    PRODUCT_OF_PARTS("product_of_parts");
+
+    private final String id;
+
+    Rule(String id) {
+      this.id = id;
+    }
+
+    /** The value written to root_conditions_explained.rule. */
+    public String id() {
+      return id;
+    }
+  }
+
+  /**
+   * A set with the floor of excess failures that is not reported, with the set that explains it: one per explaining
+   * set (a product of parts has one per part).
+   *
+   * @param explainedShare the share of this set's excess failures that the explaining set accounts for, in [0, 1]:
+   *     for rule 2 the excess of the touches meeting both; for rules 1 and 3 the excess this set's touches would have
+   *     at the explaining set's rate
+   */
+  public record ExplainedSet(
+      List<String> conditions, long support, long failures, double failureRate, double lift, double excessFailures,
+      double excessCost, Rule rule, List<String> explainedBy, double explainedByRate, double explainedShare) {
+    public ExplainedSet {
+      conditions = List.copyOf(conditions);
+      explainedBy = List.copyOf(explainedBy);
     }
   }
 
@@ -45,20 +93,21 @@ public final class RedundancyPruning {
   }
 
   /**
-   * Applies the three rules to the measured sets (which must include the empty set: every touch) and returns the
-   * best {@code maxReported} by excess cost (ties: excess failures, then the conditions' text).
+   * Applies the three rules to the measured sets (which must include the empty set: every touch) with no floor, and
+   * returns the best {@code maxReported} by excess cost (ties: excess failures, then the conditions' text).
    */
   public static Outcome prune(List<MeasuredSet> measured, double liftMargin, int maxReported) {
-    return prune(measured, List.of(), liftMargin, maxReported);
+    return prune(measured, List.of(), liftMargin, 0.0, maxReported);
   }
 
   /**
    * As {@link #prune(List, double, int)}, with the overlaps of the rule-1 survivors that were not among the
-   * candidates: {@code unions} holds, for pairs of survivors S and T that some touch meets both, the set S ∪ T
-   * measured over all touches. A pair whose union is in neither list has no touch in common.
+   * candidates and the floor: {@code unions} holds, for pairs of survivors S and T that some touch meets both, the
+   * set S ∪ T measured over all touches (a pair whose union is in neither list has no touch in common); only sets
+   * with at least {@code minExcess} excess failures are considered for reporting.
    */
   public static Outcome prune(
-      List<MeasuredSet> measured, List<MeasuredSet> unions, double liftMargin, int maxReported) {
+      List<MeasuredSet> measured, List<MeasuredSet> unions, double liftMargin, double minExcess, int maxReported) {
     Map<List<String>, MeasuredSet> index = index(measured);
     double baseline = baseline(index);
     double factor = 1 + liftMargin;
@@ -66,30 +115,67 @@ public final class RedundancyPruning {
     for (MeasuredSet u : unions) {
       withUnions.putIfAbsent(u.conditions(), u);
     }
-
-    List<MeasuredSet> liftKept = survivors(measured, index, baseline, factor);
+    List<ExplainedSet> explained = new ArrayList<>();
     int candidates = (int) measured.stream().filter(s -> s.size() > 0).count();
+    int belowFloor = 0;
+    int droppedBySubset = 0;
+    List<MeasuredSet> liftKept = new ArrayList<>();
+    for (MeasuredSet s : measured) {
+      if (s.size() == 0) {
+        continue;
+      }
+      if (s.excessFailures(baseline) < minExcess) {
+        belowFloor++;
+        continue;
+      }
+      if (beatsSubsets(s, index, baseline, factor)) {
+        liftKept.add(s);
+        continue;
+      }
+      droppedBySubset++;
+      MeasuredSet subset = strongestUnbeatenSubset(s, index, factor);
+      if (subset != null) {
+        explained.add(explainedSet(s, subset, Rule.NOT_BEYOND_SUBSET, atRate(s, subset, baseline), baseline));
+      }
+    }
 
     // The most precise sets first: a combination comes before its parts and before sets that merely contain it.
     liftKept.sort(Comparator.comparingDouble((MeasuredSet s) -> -s.failureRate())
         .thenComparingLong(s -> -s.support())
         .thenComparing(s -> String.join(",", s.conditions())));
     List<MeasuredSet> accepted = new ArrayList<>();
+    Map<MeasuredSet, MeasuredSet> explainedBy = new java.util.LinkedHashMap<>();
     for (MeasuredSet s : liftKept) {
-      if (accepted.stream().anyMatch(t -> explains(t, s, withUnions, baseline, factor))) {
-        continue;
-      }
-      // S can also explain a set accepted before it: {bot, billing} explains {bot_faq, billing} (every touch of the
-      // latter is in the former, and the former fails more outside it) although the latter has the higher rate.
-      accepted.removeIf(t -> explains(s, t, withUnions, baseline, factor));
-      accepted.add(s);
+      admit(s, accepted, explainedBy, withUnions, baseline, factor);
     }
-    int explained = liftKept.size() - accepted.size();
+    // Greedy order can drop S because of T and later drop T because of U. S then comes back unless a set still
+    // accepted explains it (a real set must not vanish behind a chance slice that was itself dropped).
+    for (int round = 0; round < 10; round++) {
+      boolean changed = false;
+      for (MeasuredSet s : liftKept) {
+        MeasuredSet by = explainedBy.get(s);
+        if (by != null && !accepted.contains(by)) {
+          explainedBy.remove(s);
+          changed |= admit(s, accepted, explainedBy, withUnions, baseline, factor);
+        }
+      }
+      if (!changed) {
+        break;
+      }
+    }
+    explainedBy.forEach((s, by) -> explained.add(
+        explainedSet(s, by, Rule.EXPLAINED_BY_OVERLAP, shared(s, by, withUnions, baseline), baseline)));
+    int droppedAsExplained = liftKept.size() - accepted.size();
 
     List<MeasuredSet> reported = new ArrayList<>();
     for (MeasuredSet s : accepted) {
-      if (!productOfParts(s, accepted, baseline, factor)) {
+      List<MeasuredSet> parts = productOfParts(s, accepted, baseline, factor);
+      if (parts == null) {
         reported.add(s);
+        continue;
+      }
+      for (MeasuredSet part : parts) {
+        explained.add(explainedSet(s, part, Rule.PRODUCT_OF_PARTS, atRate(s, part, baseline), baseline));
       }
     }
     int products = accepted.size() - reported.size();
@@ -101,7 +187,60 @@ public final class RedundancyPruning {
       out.add(new RootConditionSet(s.conditions(), s.support(), s.failures(), s.failureRate(), baseline,
           s.lift(baseline), ci[0], ci[1], s.excessFailures(baseline), s.excessCost(baseline), out.size() + 1));
     }
-    return new Outcome(out, candidates, candidates - liftKept.size(), explained, products);
+    explained.sort(Comparator.comparingDouble((ExplainedSet e) -> -e.excessFailures())
+        .thenComparing(e -> String.join(",", e.conditions()))
+        .thenComparing(e -> String.join(",", e.explainedBy())));
+    return new Outcome(out, explained, candidates, belowFloor, droppedBySubset, droppedAsExplained, products);
+  }
+
+  /**
+   * Rule 2 for one set: dropped (recorded in {@code explainedBy}) when an accepted set explains it; else accepted,
+   * dropping the accepted sets it explains. S can explain a set accepted before it: {bot, billing} explains
+   * {bot_faq, billing} (every touch of the latter is in the former, and the former fails more outside it) although the
+   * latter has the higher rate. Returns whether S was accepted.
+   */
+  private static boolean admit(
+      MeasuredSet s, List<MeasuredSet> accepted, Map<MeasuredSet, MeasuredSet> explainedBy,
+      Map<List<String>, MeasuredSet> index, double baseline, double factor) {
+    MeasuredSet by = accepted.stream().filter(t -> explains(t, s, index, baseline, factor)).findFirst().orElse(null);
+    if (by != null) {
+      explainedBy.put(s, by);
+      return false;
+    }
+    accepted.removeIf(t -> {
+      if (!explains(s, t, index, baseline, factor)) {
+        return false;
+      }
+      explainedBy.put(t, s);
+      return true;
+    });
+    accepted.add(s);
+    return true;
+  }
+
+  private static ExplainedSet explainedSet(
+      MeasuredSet s, MeasuredSet by, Rule rule, double explainedExcess, double baseline) {
+    double excess = s.excessFailures(baseline);
+    double share = excess <= 0 ? 1.0 : Math.max(0.0, Math.min(1.0, explainedExcess / excess));
+    return new ExplainedSet(s.conditions(), s.support(), s.failures(), s.failureRate(), s.lift(baseline), excess,
+        s.excessCost(baseline), rule, by.conditions(), by.failureRate(), share);
+  }
+
+  /** The excess failures S's touches would have at T's failure rate. */
+  private static double atRate(MeasuredSet s, MeasuredSet t, double baseline) {
+    return s.support() * (t.failureRate() - baseline);
+  }
+
+  /** The excess failures of the touches meeting both S and T (0 when no touch does). */
+  private static double shared(MeasuredSet s, MeasuredSet t, Map<List<String>, MeasuredSet> index, double baseline) {
+    MeasuredSet both = index.get(union(s, t));
+    return both == null ? 0.0 : both.excessFailures(baseline);
+  }
+
+  private static List<String> union(MeasuredSet s, MeasuredSet t) {
+    java.util.TreeSet<String> union = new java.util.TreeSet<>(s.conditions());
+    union.addAll(t.conditions());
+    return List.copyOf(union);
   }
 
   /** Excess cost, then excess failures, then the conditions' text: the order of the ranking. */
@@ -128,10 +267,11 @@ public final class RedundancyPruning {
   }
 
   private static List<MeasuredSet> survivors(
-      List<MeasuredSet> measured, Map<List<String>, MeasuredSet> index, double baseline, double factor) {
+      List<MeasuredSet> measured, Map<List<String>, MeasuredSet> index, double baseline, double factor,
+      double minExcess) {
     List<MeasuredSet> kept = new ArrayList<>();
     for (MeasuredSet s : measured) {
-      if (s.size() > 0 && beatsSubsets(s, index, baseline, factor)) {
+      if (s.size() > 0 && s.excessFailures(baseline) >= minExcess && beatsSubsets(s, index, baseline, factor)) {
         kept.add(s);
       }
     }
@@ -142,9 +282,10 @@ public final class RedundancyPruning {
    * The sets that pass rule 1, as sorted item lists: rule 2 compares them in pairs, so the touches they share must be
    * measured where their union was not a candidate (see {@link ConditionMining#measureOverlaps}).
    */
-  public static List<List<String>> survivors(List<MeasuredSet> measured, double liftMargin) {
+  public static List<List<String>> survivors(List<MeasuredSet> measured, double liftMargin, double minExcess) {
     Map<List<String>, MeasuredSet> index = index(measured);
-    return survivors(measured, index, baseline(index), 1 + liftMargin).stream().map(MeasuredSet::conditions).toList();
+    return survivors(measured, index, baseline(index), 1 + liftMargin, minExcess).stream()
+        .map(MeasuredSet::conditions).toList();
   }
 
   /**
@@ -174,6 +315,59 @@ public final class RedundancyPruning {
     return true;
   }
 
+  /** The proper subsets of S that were measured (the empty set included, when measured). */
+  private static List<MeasuredSet> properSubsets(MeasuredSet s, Map<List<String>, MeasuredSet> index) {
+    List<String> c = s.conditions();
+    int n = c.size();
+    List<MeasuredSet> out = new ArrayList<>();
+    for (int mask = 0; mask < (1 << n) - 1; mask++) {
+      List<String> subset = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        if ((mask & (1 << i)) != 0) {
+          subset.add(c.get(i));
+        }
+      }
+      MeasuredSet t = index.get(subset);
+      if (t != null) {
+        out.add(t);
+      }
+    }
+    return out;
+  }
+
+  /** Of the non-empty proper subsets S does not beat by rule 1, the one with the highest failure rate; else null. */
+  private static MeasuredSet strongestUnbeatenSubset(
+      MeasuredSet s, Map<List<String>, MeasuredSet> index, double factor) {
+    double low = s.interval()[0];
+    MeasuredSet best = null;
+    for (MeasuredSet t : properSubsets(s, index)) {
+      boolean beaten = s.failureRate() >= factor * t.failureRate() && low > t.failureRate();
+      if (t.size() > 0 && !beaten && (best == null || t.failureRate() > best.failureRate())) {
+        best = t;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * The rate S must beat outside another set: the baseline, or higher where a proper subset U of S fails more
+   * without S, by U's own strength outside S (the lower end of the Wilson interval of the touches meeting U but not
+   * S). A mixture such as {queue=q-overflow, region=north, tenure=<3m} fails, outside the planted
+   * {product=mortgage, queue=q-overflow, region=north}, at the rate of tenure=<3m, which fails as much without the
+   * mixture: its extra failures come from the planted set. A real combination whose subsets fail more only because
+   * they hold it (fibre_broadband + service-leeds, mostly technical) keeps the baseline as its reference.
+   */
+  static double reference(MeasuredSet s, Map<List<String>, MeasuredSet> index, double baseline) {
+    double rate = baseline;
+    for (MeasuredSet u : properSubsets(s, index)) {
+      if (u.size() > 0 && u.support() > s.support()) {
+        rate = Math.max(rate,
+            MeasuredSet.wilson(u.failures() - s.failures(), u.support() - s.support(), MeasuredSet.Z95)[0]);
+      }
+    }
+    return rate;
+  }
+
   /** The test a set (or its part outside another set) must pass: Wilson low above baseline, lift >= factor. */
   static boolean beatsBaseline(long n, long failures, double baseline, double factor) {
     if (n <= 0) {
@@ -185,10 +379,10 @@ public final class RedundancyPruning {
 
   /**
    * Rule 2 for one pair: whether T explains S. Never when T is a subset of S (rule 1 judged that pair). Otherwise S
-   * outside T (touches meeting S but not T) must beat the baseline for S to stand beside T; if it does not, T
-   * explains S when S is a subset of T (S is a part of the combination T), when T outside S beats the baseline (T is
-   * the wider cause), or when neither does and T fails more often (both describe the same failing touches; the more
-   * precise set stays).
+   * outside T (touches meeting S but not T) must beat S's {@link #reference} rate (the baseline, or what a subset of S
+   * fails at on its own) for S to stand beside T; if it does not, T explains S when S is a subset of T (S is a part of the
+   * combination T), when T outside S beats T's reference (T is the wider cause), or when neither does and T fails
+   * more often (both describe the same failing touches; the more precise set stays).
    */
   static boolean explains(
       MeasuredSet t, MeasuredSet s, Map<List<String>, MeasuredSet> index, double baseline, double factor) {
@@ -205,38 +399,40 @@ public final class RedundancyPruning {
         || (t.failureRate() == s.failureRate() && t.support() >= s.support());
   }
 
-  /** Whether the touches meeting S but not T beat the baseline (the test of rule 1 against the empty set). */
+  /**
+   * Whether the touches meeting S but not T beat S's reference rate (the test of rule 1 against S's best subset;
+   * for a single condition, against the baseline).
+   */
   static boolean outsideBeatsBaseline(
       MeasuredSet s, MeasuredSet t, Map<List<String>, MeasuredSet> index, double baseline, double factor) {
-    List<String> union = new ArrayList<>(s.conditions());
-    for (String c : t.conditions()) {
-      if (!union.contains(c)) {
-        union.add(c);
-      }
-    }
     // Not measured: no touch meets both (the unions of survivors that meet are measured).
-    MeasuredSet both = index.get(union.stream().sorted().toList());
+    MeasuredSet both = index.get(union(s, t));
     long outsideN = both == null ? s.support() : s.support() - both.support();
     long outsideFailures = both == null ? s.failures() : s.failures() - both.failures();
-    return beatsBaseline(outsideN, outsideFailures, baseline, factor);
+    return beatsBaseline(outsideN, outsideFailures, reference(s, index, baseline), factor);
   }
 
-  /** Rule 3: S is a disjoint union of accepted proper subsets whose lifts multiply to at least S's / factor. */
-  static boolean productOfParts(MeasuredSet s, List<MeasuredSet> accepted, double baseline, double factor) {
+  /**
+   * Rule 3: the parts when S is a disjoint union of accepted proper subsets whose lifts multiply to at least S's /
+   * factor; else null.
+   */
+  static List<MeasuredSet> productOfParts(
+      MeasuredSet s, List<MeasuredSet> accepted, double baseline, double factor) {
     List<MeasuredSet> parts = new ArrayList<>();
     for (MeasuredSet t : accepted) {
       if (t.size() < s.size() && s.conditions().containsAll(t.conditions())) {
         parts.add(t);
       }
     }
-    return cover(s.conditions(), List.of(), parts, 1.0, s.lift(baseline), baseline, factor, 0);
+    List<MeasuredSet> used = new ArrayList<>();
+    return cover(s.conditions(), List.of(), parts, 1.0, s.lift(baseline), baseline, factor, used) ? used : null;
   }
 
   private static boolean cover(
       List<String> target, List<String> covered, List<MeasuredSet> parts, double liftProduct, double setLift,
-      double baseline, double factor, int used) {
+      double baseline, double factor, List<MeasuredSet> used) {
     if (covered.size() == target.size()) {
-      return used >= 2 && setLift < factor * liftProduct;
+      return used.size() >= 2 && setLift < factor * liftProduct;
     }
     // Cover the first uncovered condition with each part that holds it and overlaps nothing covered yet.
     String next = target.stream().filter(c -> !covered.contains(c)).findFirst().orElseThrow();
@@ -244,9 +440,11 @@ public final class RedundancyPruning {
       if (p.conditions().contains(next) && p.conditions().stream().noneMatch(covered::contains)) {
         List<String> more = new ArrayList<>(covered);
         more.addAll(p.conditions());
-        if (cover(target, more, parts, liftProduct * p.lift(baseline), setLift, baseline, factor, used + 1)) {
+        used.add(p);
+        if (cover(target, more, parts, liftProduct * p.lift(baseline), setLift, baseline, factor, used)) {
           return true;
         }
+        used.remove(used.size() - 1);
       }
     }
     return false;

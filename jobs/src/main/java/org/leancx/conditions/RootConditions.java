@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The root-conditions job: which sets of conditions make touches fail (failure demand, or journeys breaching their
- * SLO), how much more often than the baseline, and what the excess costs. Writes root_conditions and
- * failure_cost_daily. See docs/ROOT_CONDITIONS.md for the method.
+ * SLO), how much more often than the baseline, and what the excess costs. Writes root_conditions,
+ * root_conditions_explained, root_conditions_trend and failure_cost_daily. See docs/ROOT_CONDITIONS.md for the method.
  */
 public final class RootConditions {
   private static final Logger LOG = LoggerFactory.getLogger(RootConditions.class);
@@ -61,8 +61,15 @@ public final class RootConditions {
     }
   }
 
-  /** The mining result before it is written: the pruned, ranked sets and the totals. */
-  public record Mined(RedundancyPruning.Outcome pruning, long touches, long failures, double failureCost) {
+  /**
+   * The mining result before it is written: the pruned, ranked sets and the totals.
+   *
+   * @param floor the least excess failures of a reported set (conditions.min-excess-*)
+   * @param minFailures the least failures of a candidate: floor / (1 - baseline), rounded up
+   */
+  public record Mined(
+      RedundancyPruning.Outcome pruning, long touches, long failures, double failureCost, double floor,
+      long minFailures) {
     public double baselineRate() {
       return touches == 0 ? 0.0 : (double) failures / touches;
     }
@@ -83,11 +90,14 @@ public final class RootConditions {
       try {
         Mined mined = mine(spark, touches, conditions);
         Dataset<Row> sets = rootConditions(spark, mined, outcome, run.id());
+        Dataset<Row> explained = explained(spark, mined, outcome, run.id());
         Dataset<Row> daily = failureCostDaily(touches, outcome, run.id());
         // Only this outcome's rows are replaced: the table holds the latest run per outcome (see the contract).
         String ofOutcome = "outcome = '" + outcome.id() + "'";
         Step.run(spark, JOB, "writing root_conditions (" + outcome.id() + ")",
             () -> warehouse.replaceWhere(ConditionTables.ROOT_CONDITIONS, sets, ofOutcome, run.id()));
+        Step.run(spark, JOB, "writing root_conditions_explained (" + outcome.id() + ")",
+            () -> warehouse.replaceWhere(ConditionTables.ROOT_CONDITIONS_EXPLAINED, explained, ofOutcome, run.id()));
         Step.run(spark, JOB, "writing failure_cost_daily (" + outcome.id() + ")",
             () -> warehouse.replaceWhere(ConditionTables.FAILURE_COST_DAILY, daily, ofOutcome, run.id()));
         Dataset<Row> trend = ConditionTrend.trend(touches, sets, trendPeriod, outcome, run.id());
@@ -95,12 +105,15 @@ public final class RootConditions {
                 + trendPeriod.name().toLowerCase(java.util.Locale.ROOT) + ")",
             () -> warehouse.replaceWhere(ConditionTables.ROOT_CONDITIONS_TREND, trend, ofOutcome, run.id()));
         run.output(ConditionTables.ROOT_CONDITIONS);
+        run.output(ConditionTables.ROOT_CONDITIONS_EXPLAINED);
         run.output(ConditionTables.FAILURE_COST_DAILY);
         run.output(ConditionTables.ROOT_CONDITIONS_TREND);
         RedundancyPruning.Outcome p = mined.pruning();
         run.count("touches", mined.touches());
         run.count("failures", mined.failures());
         run.count("candidates", p.candidates());
+        run.count("min_excess_failures", Math.round(mined.floor()));
+        run.count("below_floor", p.belowFloor());
         run.count("dropped_by_subset_lift", p.droppedBySubsetLift());
         run.count("dropped_as_explained", p.droppedAsExplained());
         run.count("dropped_as_product", p.droppedAsProduct());
@@ -121,8 +134,8 @@ public final class RootConditions {
   }
 
   /**
-   * Mines, measures and prunes: FPGrowth candidates among the failed touches, each measured over all touches,
-   * then the redundancy rules. {@code touches} must have {@link Touches#ITEMS}; best persisted, it is read twice.
+   * Searches, measures and prunes: every set that can reach the floor of excess failures, counted among the failed
+   * touches, each measured over all touches, then the redundancy rules. {@code touches} must have {@link Touches#ITEMS}; best persisted, it is read twice.
    */
   public static Mined mine(SparkSession spark, Dataset<Row> touches, ConditionSettings settings) {
     Row totals =
@@ -135,33 +148,39 @@ public final class RootConditions {
     if (n == 0 || failures == 0) {
       LOG.info("{}: {} touches, {} failures: nothing to explain", JOB, n, failures);
       List<MeasuredSet> none = List.of(new MeasuredSet(List.of(), n, failures, cost));
-      return new Mined(RedundancyPruning.prune(none, settings.liftMargin(), settings.maxReported()), n, failures, cost);
+      double floor = settings.floor(failures);
+      return new Mined(RedundancyPruning.prune(none, settings.liftMargin(), settings.maxReported()), n, failures, cost,
+          floor, ConditionMining.minFailures(floor, n == 0 ? 0.0 : (double) failures / n));
     }
-    String mined =
-        failures > settings.miningSample()
-            ? "FPGrowth over a sample of " + settings.miningSample() + " of " + failures + " failed touches"
-            : "FPGrowth over " + failures + " failed touches";
+    double baseline = (double) failures / n;
+    double floor = settings.floor(failures);
+    long minFailures = ConditionMining.minFailures(floor, baseline);
+    if (minFailures == Long.MAX_VALUE) {
+      LOG.info("{}: every one of {} touches failed: no set can fail more than the baseline", JOB, n);
+      List<MeasuredSet> none = List.of(new MeasuredSet(List.of(), n, failures, cost));
+      return new Mined(RedundancyPruning.prune(none, settings.liftMargin(), settings.maxReported()), n, failures, cost,
+          floor, minFailures);
+    }
     List<List<String>> candidates =
-        Step.run(spark, JOB, mined, () -> ConditionMining.candidates(touches, settings.minSupport(),
-            settings.maxSize(), settings.maxCandidates(), failures, settings.miningSample()));
+        Step.run(spark, JOB, String.format(java.util.Locale.ROOT, "searching the sets of up to %d conditions that can"
+                + " reach %.0f excess failures (at least %d of %d failures)", settings.maxSize(), floor, minFailures,
+                failures),
+            () -> ConditionMining.candidates(spark, touches, minFailures, settings.maxSize(), settings.maxCandidates()));
     Broadcast<Set<String>> keys =
         JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(ConditionMining.keys(candidates));
     try {
       List<Row> rows =
           Step.run(spark, JOB, "measuring " + candidates.size() + " candidate sets over " + n + " touches",
               () -> ConditionMining.measure(touches, keys, settings.maxSize()).collectAsList());
-      List<MeasuredSet> all = ConditionMining.toMeasuredSets(rows);
-      List<MeasuredSet> measured = ConditionMining.frequentEnough(all, settings.minSupport(), failures);
-      // A sampled FPGrowth's extra candidates are not reported, but their exact counts still serve as overlaps.
-      List<MeasuredSet> overlaps = new ArrayList<>(overlaps(spark, touches, keys, measured, settings));
-      Set<MeasuredSet> kept = new HashSet<>(measured);
-      overlaps.addAll(all.stream().filter(m -> !kept.contains(m)).toList());
+      List<MeasuredSet> measured = ConditionMining.toMeasuredSets(rows);
+      List<MeasuredSet> overlaps = overlaps(spark, touches, keys, measured, settings, floor);
       RedundancyPruning.Outcome pruning =
-          RedundancyPruning.prune(measured, overlaps, settings.liftMargin(), settings.maxReported());
-      LOG.info("{}: {} candidates, {} dropped by subset lift, {} explained by stronger sets, {} products of parts,"
-              + " {} reported", JOB, pruning.candidates(), pruning.droppedBySubsetLift(),
-          pruning.droppedAsExplained(), pruning.droppedAsProduct(), pruning.reported().size());
-      return new Mined(pruning, n, failures, cost);
+          RedundancyPruning.prune(measured, overlaps, settings.liftMargin(), floor, settings.maxReported());
+      LOG.info("{}: {} candidates, {} below {} excess failures, {} not beyond a subset, {} explained by stronger"
+              + " sets, {} products of parts, {} reported", JOB, pruning.candidates(), pruning.belowFloor(),
+          Math.round(floor), pruning.droppedBySubsetLift(), pruning.droppedAsExplained(), pruning.droppedAsProduct(),
+          pruning.reported().size());
+      return new Mined(pruning, n, failures, cost, floor, minFailures);
     } finally {
       keys.destroy();
     }
@@ -170,8 +189,8 @@ public final class RootConditions {
   /** The touches shared by the sets that pass rule 1, where their union was not measured (rule 2 compares them). */
   private static List<MeasuredSet> overlaps(
       SparkSession spark, Dataset<Row> touches, Broadcast<Set<String>> candidateKeys,
-      List<MeasuredSet> measured, ConditionSettings settings) {
-    List<List<String>> survivors = RedundancyPruning.survivors(measured, settings.liftMargin());
+      List<MeasuredSet> measured, ConditionSettings settings, double floor) {
+    List<List<String>> survivors = RedundancyPruning.survivors(measured, settings.liftMargin(), floor);
     if (survivors.size() < 2) {
       return List.of();
     }
@@ -196,6 +215,17 @@ public final class RootConditions {
           s.excessCost(), s.rank()));
     }
     return spark.createDataFrame(rows, ConditionTables.ROOT_CONDITIONS.schema());
+  }
+
+  /** The sets above the floor that another set explains, as root_conditions_explained rows. */
+  public static Dataset<Row> explained(SparkSession spark, Mined mined, Outcome outcome, String runId) {
+    List<Row> rows = new ArrayList<>();
+    for (RedundancyPruning.ExplainedSet e : mined.pruning().explained()) {
+      rows.add(RowFactory.create(runId, outcome.id(), e.conditions(), e.conditions().size(), e.support(),
+          e.failures(), e.failureRate(), e.lift(), e.excessFailures(), e.excessCost(), e.rule().id(),
+          e.explainedBy(), e.explainedByRate(), e.explainedShare()));
+    }
+    return spark.createDataFrame(rows, ConditionTables.ROOT_CONDITIONS_EXPLAINED.schema());
   }
 
   /** Touches, failures and the cost of the failures per period_date. */

@@ -106,33 +106,50 @@ class RootConditionsTest extends SparkTestBase {
   }
 
   @Test
-  void samplingTheFailedTouchesForFpGrowthReportsWhatTheFullMiningReports() {
-    String attributes = "conditions.attributes=[channel, need_family, team, product, segment, region, queue, site]";
-    String bands = "conditions.bands.derived=[hour_of_day, weekday, handle_time]";
-    ConditionSettings full = ConditionSettings.from(settings(attributes, bands, "conditions.min-support=0.05"));
-    ConditionSettings sampled =
-        ConditionSettings.from(
-            settings(attributes, bands, "conditions.min-support=0.05", "conditions.mining-sample=1000"));
-    Dataset<Row> touches = Touches.withItems(plantedTouches(20_000), full).cache();
-    RootConditions.Mined all = RootConditions.mine(spark, touches, full);
-    RootConditions.Mined sample = RootConditions.mine(spark, touches, sampled);
+  void theSearchCountsEverySetThatCanReachTheFloorExactly() {
+    ConditionSettings cs = ConditionSettings.from(settings(
+        "conditions.attributes=[channel, need_family, team, product, segment, region, queue, site]",
+        "conditions.bands.derived=[hour_of_day, weekday, handle_time]"));
+    Dataset<Row> touches = Touches.withItems(plantedTouches(20_000), cs).cache();
+    long minFailures = 40;
+    java.util.Set<List<String>> searched =
+        new java.util.HashSet<>(ConditionMining.candidates(spark, touches, minFailures, 3, 200_000));
+    // Brute force on the driver: every subset of 1 to 3 items of every failed touch, counted.
+    Map<List<String>, Integer> counts = new java.util.HashMap<>();
+    for (Row r : touches.where(col(Touches.FAILED)).select(Touches.ITEMS).collectAsList()) {
+      List<String> items = r.<String>getList(0).stream().sorted().toList();
+      int n = items.size();
+      for (int i = 0; i < n; i++) {
+        counts.merge(List.of(items.get(i)), 1, Integer::sum);
+        for (int j = i + 1; j < n; j++) {
+          counts.merge(List.of(items.get(i), items.get(j)), 1, Integer::sum);
+          for (int k = j + 1; k < n; k++) {
+            counts.merge(List.of(items.get(i), items.get(j), items.get(k)), 1, Integer::sum);
+          }
+        }
+      }
+    }
     touches.unpersist();
-    assertThat(all.failures()).as("the sample must be smaller than the failed touches").isGreaterThan(2_000);
-    assertThat(sample.pruning().reported()).isEqualTo(all.pruning().reported());
-    assertThat(sample.pruning().reported()).isNotEmpty();
+    java.util.Set<List<String>> expected = new java.util.HashSet<>();
+    counts.forEach((set, c) -> {
+      if (c >= minFailures) {
+        expected.add(set);
+      }
+    });
+    assertThat(expected.stream().filter(e -> e.size() == 3)).as("the brute force finds 3-sets").isNotEmpty();
+    assertThat(searched).isEqualTo(expected);
   }
 
   @Test
-  void sampledSupportIsLoweredByFiveStandardErrorsAndExtraCandidatesAreDropped() {
-    assertThat(ConditionMining.sampledSupport(0.02, 100_000)).isCloseTo(0.02 - 5 * Math.sqrt(0.02 * 0.98 / 100_000),
-        within(1e-12));
-    assertThat(ConditionMining.sampledSupport(0.02, 1_000)).isEqualTo(0.01);
-    List<MeasuredSet> measured = List.of(new MeasuredSet(List.of(), 1000, 100, 0), // the empty set always stays
-        new MeasuredSet(List.of("a=1"), 50, 2, 0), // 2 failures < ceil(0.025 x 100) = 3: dropped
-        new MeasuredSet(List.of("b=1"), 50, 3, 0)); // 3 failures: kept
-    assertThat(ConditionMining.frequentEnough(measured, 0.025, 100))
-        .extracting(MeasuredSet::conditions)
-        .containsExactly(List.of(), List.of("b=1"));
+  void theFloorInFailuresIsTheFloorInExcessOverOneMinusTheBaseline() {
+    // A set with f failures has no superset with more than f x (1 - baseline) excess failures.
+    assertThat(ConditionMining.minFailures(10, 0.2)).isEqualTo(13); // 12.5, rounded up
+    assertThat(ConditionMining.minFailures(12, 0.25)).isEqualTo(16);
+    assertThat(ConditionMining.minFailures(0.5, 0.0)).isEqualTo(1);
+    assertThat(ConditionMining.minFailures(10, 1.0)).as("every touch failed: nothing can exceed").isEqualTo(Long.MAX_VALUE);
+    ConditionSettings cs = ConditionSettings.from(settings());
+    assertThat(cs.floor(1_000)).as("min-excess-failures 10 beats 0.002 x 1,000").isEqualTo(10.0);
+    assertThat(cs.floor(1_000_000)).as("0.002 x 1,000,000").isEqualTo(2_000.0);
   }
 
   private static final StructType DEMAND =
@@ -209,7 +226,7 @@ class RootConditionsTest extends SparkTestBase {
         asContactDemand(rows(DEMAND, demandRows.toArray(Object[][]::new))), "test");
     w.replaceAll(CanonicalTables.CONTACTS,
         rows(CanonicalTables.CONTACTS.schema(), contactRows.toArray(Object[][]::new)), "test");
-    Settings settings = settings("warehouse.path=" + w.settings().path(), "conditions.min-support=0.05");
+    Settings settings = settings("warehouse.path=" + w.settings().path(), "conditions.min-excess-share=0.01");
 
     RootConditions.Result first = RootConditions.run(w, settings, Outcome.FAILURE_DEMAND);
     assertThat(first.touches()).isEqualTo(300);
@@ -268,7 +285,7 @@ class RootConditionsTest extends SparkTestBase {
       rows.add(new Object[] {"j" + i, claim ? "claim" : "order", i % 50 == 49 ? "OPEN" : "CLOSED", lead, at});
     }
     ConditionSettings cs = new SloBreachTouches().adapt(
-        ConditionSettings.from(settings("conditions.min-support=0.05")).withOutcome(Outcome.SLO_BREACH));
+        ConditionSettings.from(settings("conditions.min-excess-share=0.01")).withOutcome(Outcome.SLO_BREACH));
     Dataset<Row> touches = Touches.withItems(SloBreachTouches.touches(rows(journeys, rows.toArray(Object[][]::new)),
         cs), cs);
     RootConditions.Mined mined = RootConditions.mine(spark, touches, cs);

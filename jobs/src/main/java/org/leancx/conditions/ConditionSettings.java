@@ -23,6 +23,7 @@ import org.leancx.common.SettingsException;
  * @param minExcessFailures the floor of the search: no set with fewer excess failures is reported (the larger of this
  *     and {@code minExcessShare} x the failures applies)
  * @param minExcessShare the same floor as a share of all failures
+ * @param falseDiscoveryRate the Benjamini-Hochberg false-discovery rate over the sets tested against the baseline
  * @param maxSize largest set size k
  * @param liftMargin the relative lift margin of the pruning rules
  * @param maxCandidates the most candidate sets measured
@@ -42,6 +43,7 @@ public record ConditionSettings(
     List<Long> waitSecondsBins,
     long minExcessFailures,
     double minExcessShare,
+    double falseDiscoveryRate,
     int maxSize,
     double liftMargin,
     int maxCandidates,
@@ -88,6 +90,10 @@ public record ConditionSettings(
     if (!(minExcessShare >= 0 && minExcessShare < 1)) {
       throw new SettingsException("conditions.min-excess-share is " + minExcessShare
           + ": it must be in [0, 1), a share of all failures, e.g. 0.002.");
+    }
+    if (!(falseDiscoveryRate > 0 && falseDiscoveryRate <= 1)) {
+      throw new SettingsException("conditions.false-discovery-rate is " + falseDiscoveryRate
+          + ": it must be in (0, 1], e.g. 0.05 (1 turns the correction off).");
     }
     if (maxSize < 1 || maxSize > 5) {
       throw new SettingsException("conditions.max-size is " + maxSize + ": use 1 to 5 (default 3); the cost grows"
@@ -140,6 +146,7 @@ public record ConditionSettings(
         wait,
         c.getLong("conditions.min-excess-failures"),
         c.getDouble("conditions.min-excess-share"),
+        c.getDouble("conditions.false-discovery-rate"),
         c.getInt("conditions.max-size"),
         c.getDouble("conditions.lift-margin"),
         c.getInt("conditions.max-candidates"),
@@ -162,7 +169,7 @@ public record ConditionSettings(
   /** The same settings with another outcome (the command's --outcome). */
   public ConditionSettings withOutcome(Outcome other) {
     return new ConditionSettings(other, attributes, derived, hourBins, handleSecondsBins, waitSecondsBins,
-        minExcessFailures, minExcessShare, maxSize, liftMargin, maxCandidates, maxReported, channelCost, defaultChannelCost,
+        minExcessFailures, minExcessShare, falseDiscoveryRate, maxSize, liftMargin, maxCandidates, maxReported, channelCost, defaultChannelCost,
         handleHourCost, sloThreshold, breachCost);
   }
 }

@@ -114,6 +114,7 @@ public final class RootConditions {
         run.count("candidates", p.candidates());
         run.count("min_excess_failures", Math.round(mined.floor()));
         run.count("below_floor", p.belowFloor());
+        run.count("not_significant", p.notSignificant());
         run.count("dropped_by_subset_lift", p.droppedBySubsetLift());
         run.count("dropped_as_explained", p.droppedAsExplained());
         run.count("dropped_as_product", p.droppedAsProduct());
@@ -175,10 +176,11 @@ public final class RootConditions {
       List<MeasuredSet> measured = ConditionMining.toMeasuredSets(rows);
       List<MeasuredSet> overlaps = overlaps(spark, touches, keys, measured, settings, floor);
       RedundancyPruning.Outcome pruning =
-          RedundancyPruning.prune(measured, overlaps, settings.liftMargin(), floor, settings.maxReported());
-      LOG.info("{}: {} candidates, {} below {} excess failures, {} not beyond a subset, {} explained by stronger"
-              + " sets, {} products of parts, {} reported", JOB, pruning.candidates(), pruning.belowFloor(),
-          Math.round(floor), pruning.droppedBySubsetLift(), pruning.droppedAsExplained(), pruning.droppedAsProduct(),
+          RedundancyPruning.prune(
+              measured, overlaps, settings.liftMargin(), floor, settings.falseDiscoveryRate(), settings.maxReported());
+      LOG.info("{}: {} candidates, {} below {} excess failures, {} not significant, {} not beyond a subset, {}"
+              + " explained by stronger sets, {} products of parts, {} reported", JOB, pruning.candidates(),
+          pruning.belowFloor(), Math.round(floor), pruning.notSignificant(), pruning.droppedBySubsetLift(), pruning.droppedAsExplained(), pruning.droppedAsProduct(),
           pruning.reported().size());
       return new Mined(pruning, n, failures, cost, floor, minFailures);
     } finally {
@@ -190,7 +192,7 @@ public final class RootConditions {
   private static List<MeasuredSet> overlaps(
       SparkSession spark, Dataset<Row> touches, Broadcast<Set<String>> candidateKeys,
       List<MeasuredSet> measured, ConditionSettings settings, double floor) {
-    List<List<String>> survivors = RedundancyPruning.survivors(measured, settings.liftMargin(), floor);
+    List<List<String>> survivors = RedundancyPruning.survivors(measured, settings.liftMargin(), floor, settings.falseDiscoveryRate());
     if (survivors.size() < 2) {
       return List.of();
     }

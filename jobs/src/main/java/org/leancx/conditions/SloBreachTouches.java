@@ -92,7 +92,8 @@ public record SloBreachTouches() implements TouchSource {
     List<String> attributes = new ArrayList<>(s.attributes());
     attributes.add(0, "journey_type");
     return new ConditionSettings(s.outcome(), attributes, s.derived(), s.hourBins(), s.handleSecondsBins(),
-        s.waitSecondsBins(), s.minExcessFailures(), s.minExcessShare(), s.maxSize(), s.liftMargin(), s.maxCandidates(),
+        s.waitSecondsBins(), s.minExcessFailures(), s.minExcessShare(), s.falseDiscoveryRate(),
+        s.maxSize(), s.liftMargin(), s.maxCandidates(),
         s.maxReported(), s.channelCost(), s.defaultChannelCost(), s.handleHourCost(), s.sloThreshold(), s.breachCost());
   }
 }

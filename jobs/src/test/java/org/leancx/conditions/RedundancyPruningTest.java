@@ -161,10 +161,10 @@ class RedundancyPruningTest {
     // 0.083 to 0.285: not above the baseline), while the planted set outside the north fails 6 of 10.
     List<MeasuredSet> unions =
         List.of(set(40, 22, "need_family=technical", "product=fibre", "region=north", "team=leeds"));
-    RedundancyPruning.Outcome out = RedundancyPruning.prune(measured, unions, 0.1, 0.0, 10);
+    RedundancyPruning.Outcome out = RedundancyPruning.prune(measured, unions, 0.1, 0.0, 1.0, 10);
     assertThat(names(out)).contains(planted.conditions()).doesNotContain(proxy.conditions());
     // The overlap pass counts exactly these unions: two rule-1 sets a touch meets, whose union is no candidate.
-    assertThat(RedundancyPruning.survivors(measured, 0.1, 0.0)).contains(planted.conditions(), proxy.conditions());
+    assertThat(RedundancyPruning.survivors(measured, 0.1, 0.0, 1.0)).contains(planted.conditions(), proxy.conditions());
   }
 
   @Test
@@ -226,7 +226,7 @@ class RedundancyPruningTest {
         set(200, 130, "queue=q-overflow", "region=north", "tenure=<3m"));
     List<MeasuredSet> unions =
         List.of(set(100, 80, "product=mortgage", "queue=q-overflow", "region=north", "tenure=<3m"));
-    RedundancyPruning.Outcome out = RedundancyPruning.prune(measured, unions, 0.1, 0.0, 10);
+    RedundancyPruning.Outcome out = RedundancyPruning.prune(measured, unions, 0.1, 0.0, 1.0, 10);
     assertThat(names(out)).containsExactlyInAnyOrder(
         List.of("product=mortgage", "queue=q-overflow", "region=north"), List.of("tenure=<3m"));
     RedundancyPruning.ExplainedSet mixture = out.explained().stream()
@@ -243,10 +243,28 @@ class RedundancyPruningTest {
     List<MeasuredSet> measured = List.of(ALL,
         set(200, 60, "channel=bot"), // excess 40
         set(50, 20, "region=x")); // excess 15
-    RedundancyPruning.Outcome out = RedundancyPruning.prune(measured, List.of(), 0.1, 20.0, 10);
+    RedundancyPruning.Outcome out = RedundancyPruning.prune(measured, List.of(), 0.1, 20.0, 1.0, 10);
     assertThat(names(out)).containsExactly(List.of("channel=bot"));
     assertThat(out.belowFloor()).isEqualTo(1);
-    assertThat(RedundancyPruning.survivors(measured, 0.1, 20.0)).containsExactly(List.of("channel=bot"));
+    assertThat(RedundancyPruning.survivors(measured, 0.1, 20.0, 1.0)).containsExactly(List.of("channel=bot"));
+  }
+
+  @Test
+  void benjaminiHochbergKeepsTheSetsBeyondChanceAmongAllTested() {
+    // Binomial tail: 30 of 100 at a 0.1 baseline is far beyond chance; 15 of 100 is p = 0.073.
+    assertThat(RedundancyPruning.upperTail(30, 100, 0.1)).isCloseTo(2.445e-8, within(1e-10));
+    assertThat(RedundancyPruning.upperTail(15, 100, 0.1)).isCloseTo(0.0726, within(1e-3));
+    assertThat(RedundancyPruning.upperTail(0, 100, 0.1)).isEqualTo(1.0);
+    MeasuredSet strong = set(100, 30, "a=1");
+    MeasuredSet weak = set(100, 15, "b=1");
+    // Alone, the weak set passes at 0.1 (0.073 <= 1/1 x 0.1); beside the strong one, at rank 2: 0.073 <= 2/2 x 0.1.
+    assertThat(RedundancyPruning.significant(List.of(strong, weak), 0.1, 0.1)).containsExactlyInAnyOrder(strong, weak);
+    // Among 20 tests (18 at the baseline) it needs p <= 2/20 x 0.05: dropped; the strong one stays.
+    List<MeasuredSet> family = new ArrayList<>(List.of(strong, weak));
+    for (int i = 0; i < 18; i++) {
+      family.add(set(100, 10, "c=" + i));
+    }
+    assertThat(RedundancyPruning.significant(family, 0.1, 0.05)).containsExactly(strong);
   }
 
   private static List<List<String>> names(RedundancyPruning.Outcome out) {

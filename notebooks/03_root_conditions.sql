@@ -87,3 +87,22 @@ SELECT rank, array_join(conditions, ' AND ') AS conditions, period_start, comple
 FROM leancx.root_conditions_trend
 WHERE outcome = 'failure-demand' AND rank <= 3
 ORDER BY rank, period_start
+
+-- COMMAND ----------
+
+-- MAGIC %md
+-- MAGIC ## Why is a set not in the report? What explains it
+-- MAGIC Every set with at least the floor of excess failures that a redundancy rule dropped because of another set is in
+-- MAGIC `leancx.root_conditions_explained`: `not_beyond_subset` (a subset fails as often), `explained_by_overlap` (a part,
+-- MAGIC slice, decoy, proxy or mixture of `explained_by`), `product_of_parts` (independent reported causes meeting).
+-- MAGIC `explained_share` is the share of the set's excess failures that `explained_by` accounts for.
+
+-- COMMAND ----------
+
+SELECT array_join(conditions, ' AND ') AS conditions, support, failures, round(failure_rate, 3) AS failure_rate,
+       round(excess_failures, 1) AS excess_failures, rule, array_join(explained_by, ' AND ') AS explained_by,
+       round(explained_by_rate, 3) AS explained_by_rate, round(explained_share, 2) AS explained_share
+FROM leancx.root_conditions_explained
+WHERE outcome = 'failure-demand' AND rule <> 'not_beyond_subset'
+ORDER BY excess_failures DESC
+LIMIT 20

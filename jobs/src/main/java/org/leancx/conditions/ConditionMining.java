@@ -168,6 +168,57 @@ public final class ConditionMining {
     });
   }
 
+  /**
+   * The touches grouped by which of the {@code accepted} sets they meet (touches meeting none are left out), for
+   * rule 2 jointly ({@link RedundancyPruning#jointly}). An action: one pass over the touches; the result has one row
+   * per combination of accepted sets that some touch meets.
+   */
+  public static List<RedundancyPruning.Signature> signatures(
+      SparkSession spark, Dataset<Row> touchesWithItems, List<MeasuredSet> accepted) {
+    List<List<String>> sets = accepted.stream().map(MeasuredSet::conditions).toList();
+    Broadcast<List<List<String>>> b = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(sets);
+    try {
+      List<Row> rows = countPerKey(touchesWithItems, part -> {
+            List<List<String>> all = b.value();
+            Map<String, double[]> totals = new HashMap<>();
+            while (part.hasNext()) {
+              Row r = part.next();
+              Set<String> items = r.isNullAt(0) ? Set.of() : new HashSet<>(r.<String>getList(0));
+              StringBuilder key = new StringBuilder();
+              for (int i = 0; i < all.size(); i++) {
+                if (items.containsAll(all.get(i))) {
+                  key.append(key.length() == 0 ? "" : ",").append(i);
+                }
+              }
+              if (key.length() == 0) {
+                continue;
+              }
+              double[] t = totals.computeIfAbsent(key.toString(), k -> new double[3]);
+              t[0] += 1;
+              if (!r.isNullAt(1) && r.getBoolean(1)) {
+                t[1] += 1;
+                t[2] += r.isNullAt(2) ? 0.0 : r.getDouble(2);
+              }
+            }
+            List<Row> out = new ArrayList<>();
+            totals.forEach((k, v) -> out.add(RowFactory.create(k, (long) v[0], (long) v[1], v[2])));
+            return out.iterator();
+          })
+          .collectAsList();
+      List<RedundancyPruning.Signature> out = new ArrayList<>();
+      for (Row r : rows) {
+        Set<Integer> members = new HashSet<>();
+        for (String i : r.getString(0).split(",", -1)) {
+          members.add(Integer.parseInt(i));
+        }
+        out.add(new RedundancyPruning.Signature(members, r.getLong(1), r.getLong(2), r.isNullAt(3) ? 0.0 : r.getDouble(3)));
+      }
+      return out;
+    } finally {
+      b.destroy();
+    }
+  }
+
   /** Counts per set key within each partition (touches, failures, failure cost), then sums the partitions' counts. */
   private static Dataset<Row> countPerKey(Dataset<Row> touchesWithItems, MapPartitionsFunction<Row, Row> countPartition) {
     return touchesWithItems

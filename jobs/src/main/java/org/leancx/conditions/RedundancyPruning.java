@@ -116,6 +116,16 @@ public final class RedundancyPruning {
   public static Outcome prune(
       List<MeasuredSet> measured, List<MeasuredSet> unions, double liftMargin, double minExcess, double fdr,
       int maxReported) {
+    return prune(measured, unions, liftMargin, minExcess, fdr, null, maxReported);
+  }
+
+  /**
+   * As {@link #prune(List, List, double, double, double, int)}, and then rule 2 jointly: {@code signatures} counts
+   * the touches by the accepted sets they meet (one pass over the touches, see {@link #jointly}); null skips it.
+   */
+  public static Outcome prune(
+      List<MeasuredSet> measured, List<MeasuredSet> unions, double liftMargin, double minExcess, double fdr,
+      SignatureCounter signatures, int maxReported) {
     Map<List<String>, MeasuredSet> index = index(measured);
     double baseline = baseline(index);
     double factor = 1 + liftMargin;
@@ -129,18 +139,24 @@ public final class RedundancyPruning {
     int belowFloor = candidates - tested.size();
     Set<MeasuredSet> discoveries = significant(tested, baseline, fdr);
     int notSignificant = tested.size() - discoveries.size();
+    Set<MeasuredSet> beyondSubsets = beyondStrongestSubset(discoveries, index, fdr);
     int droppedBySubset = 0;
     List<MeasuredSet> liftKept = new ArrayList<>();
     for (MeasuredSet s : tested) {
       if (!discoveries.contains(s)) {
         continue;
       }
-      if (beatsSubsets(s, index, baseline, factor)) {
+      if (beyondSubsets.contains(s) && beatsSubsets(s, index, baseline, factor)) {
         liftKept.add(s);
         continue;
       }
       droppedBySubset++;
       MeasuredSet subset = strongestUnbeatenSubset(s, index, factor);
+      if (subset == null) {
+        // Beats each subset's rate, but not beyond chance among all the sets tested (beyondStrongestSubset).
+        subset = properSubsets(s, index).stream().filter(u -> u.size() > 0)
+            .max(Comparator.comparingDouble(MeasuredSet::failureRate)).orElse(null);
+      }
       if (subset != null) {
         explained.add(explainedSet(s, subset, Rule.NOT_BEYOND_SUBSET, atRate(s, subset, baseline), baseline));
       }
@@ -153,7 +169,7 @@ public final class RedundancyPruning {
     List<MeasuredSet> accepted = new ArrayList<>();
     Map<MeasuredSet, MeasuredSet> explainedBy = new java.util.LinkedHashMap<>();
     for (MeasuredSet s : liftKept) {
-      admit(s, accepted, explainedBy, withUnions, baseline, factor);
+      admit(s, accepted, explainedBy, withUnions, baseline, factor, minExcess);
     }
     // Greedy order can drop S because of T and later drop T because of U. S then comes back unless a set still
     // accepted explains it (a real set must not vanish behind a chance slice that was itself dropped).
@@ -163,7 +179,7 @@ public final class RedundancyPruning {
         MeasuredSet by = explainedBy.get(s);
         if (by != null && !accepted.contains(by)) {
           explainedBy.remove(s);
-          changed |= admit(s, accepted, explainedBy, withUnions, baseline, factor);
+          changed |= admit(s, accepted, explainedBy, withUnions, baseline, factor, minExcess);
         }
       }
       if (!changed) {
@@ -172,6 +188,9 @@ public final class RedundancyPruning {
     }
     explainedBy.forEach((s, by) -> explained.add(
         explainedSet(s, by, Rule.EXPLAINED_BY_OVERLAP, shared(s, by, withUnions, baseline), baseline)));
+    if (signatures != null && accepted.size() > 1) {
+      accepted = jointly(accepted, signatures.count(accepted), index, baseline, factor, minExcess, explained);
+    }
     int droppedAsExplained = liftKept.size() - accepted.size();
 
     List<MeasuredSet> reported = new ArrayList<>();
@@ -209,14 +228,15 @@ public final class RedundancyPruning {
    */
   private static boolean admit(
       MeasuredSet s, List<MeasuredSet> accepted, Map<MeasuredSet, MeasuredSet> explainedBy,
-      Map<List<String>, MeasuredSet> index, double baseline, double factor) {
-    MeasuredSet by = accepted.stream().filter(t -> explains(t, s, index, baseline, factor)).findFirst().orElse(null);
+      Map<List<String>, MeasuredSet> index, double baseline, double factor, double minExcess) {
+    MeasuredSet by =
+        accepted.stream().filter(t -> explains(t, s, index, baseline, factor, minExcess)).findFirst().orElse(null);
     if (by != null) {
       explainedBy.put(s, by);
       return false;
     }
     accepted.removeIf(t -> {
-      if (!explains(s, t, index, baseline, factor)) {
+      if (!explains(s, t, index, baseline, factor, minExcess)) {
         return false;
       }
       explainedBy.put(t, s);
@@ -224,6 +244,87 @@ public final class RedundancyPruning {
     });
     accepted.add(s);
     return true;
+  }
+
+  /**
+   * Touches that meet exactly the accepted sets {@code members} (indices into the list given to the counter) and no
+   * other accepted set: how many, how many failed, and what their failures cost.
+   */
+  public record Signature(Set<Integer> members, long support, long failures, double failureCost) {
+    public Signature {
+      members = Set.copyOf(members);
+    }
+  }
+
+  /** Counts the touches by the accepted sets they meet (a pass over the touches). */
+  @FunctionalInterface
+  public interface SignatureCounter {
+    List<Signature> count(List<MeasuredSet> accepted);
+  }
+
+  /**
+   * Rule 2 jointly: a set must beat its reference rate on the touches it shares with no stronger accepted set, all
+   * of them at once, not one at a time. need_family=technical fails more only where {channel=phone,
+   * need_family=technical} or {need_family=technical, product=fibre} holds: outside either one it still fails more
+   * (the other is there), outside both it fails at the baseline. The sets are taken by failure rate (then support);
+   * S is judged on the touches meeting none of the sets kept before it, except its own subsets (outside a subset of S
+   * there is no touch of S). A set dropped here has one row per kept set it shares touches with, with the share of
+   * its excess failures in those shared touches. Exact: {@code signatures} partitions the touches by the accepted sets
+   * they meet.
+   */
+  static List<MeasuredSet> jointly(
+      List<MeasuredSet> accepted, List<Signature> signatures, Map<List<String>, MeasuredSet> index, double baseline,
+      double factor, double minExcess, List<ExplainedSet> explained) {
+    List<Integer> order = new ArrayList<>();
+    for (int i = 0; i < accepted.size(); i++) {
+      order.add(i);
+    }
+    order.sort(Comparator.comparingDouble((Integer i) -> -accepted.get(i).failureRate())
+        .thenComparingLong(i -> -accepted.get(i).support())
+        .thenComparing(i -> String.join(",", accepted.get(i).conditions())));
+    List<Integer> kept = new ArrayList<>();
+    for (int i : order) {
+      MeasuredSet s = accepted.get(i);
+      Set<Integer> others = new HashSet<>();
+      for (int k : kept) {
+        if (!s.conditions().containsAll(accepted.get(k).conditions())) {
+          others.add(k);
+        }
+      }
+      long n = 0;
+      long f = 0;
+      for (Signature g : signatures) {
+        if (g.members().contains(i) && java.util.Collections.disjoint(g.members(), others)) {
+          n += g.support();
+          f += g.failures();
+        }
+      }
+      if (others.isEmpty() || n == s.support() || addsBeyond(n, f, reference(s, index, baseline), factor, minExcess)) {
+        kept.add(i);
+        continue;
+      }
+      for (int k : others) {
+        long bothN = 0;
+        long bothF = 0;
+        for (Signature g : signatures) {
+          if (g.members().contains(i) && g.members().contains(k)) {
+            bothN += g.support();
+            bothF += g.failures();
+          }
+        }
+        if (bothN > 0) {
+          explained.add(explainedSet(s, accepted.get(k), Rule.EXPLAINED_BY_OVERLAP, bothF - bothN * baseline,
+              baseline));
+        }
+      }
+    }
+    List<MeasuredSet> out = new ArrayList<>();
+    for (int i = 0; i < accepted.size(); i++) {
+      if (kept.contains(i)) {
+        out.add(accepted.get(i));
+      }
+    }
+    return out;
   }
 
   /** The non-empty sets with at least {@code minExcess} excess failures: the family the rules test. */
@@ -255,6 +356,55 @@ public final class RedundancyPruning {
       }
     }
     Set<MeasuredSet> out = new HashSet<>();
+    for (int i = 0; i < k; i++) {
+      out.add(family.get((int) p.get(i)[1]));
+    }
+    return out;
+  }
+
+  /**
+   * Of the {@code sets}, those whose failures are beyond chance at their strongest proper subset's rate, at
+   * false-discovery rate {@code fdr} over the sets of two or more conditions (Benjamini-Hochberg); single conditions
+   * are all in (their only subset is the empty set, tested by {@link #significant}). Rule 1's interval test alone
+   * lets about 2.5% of the chance supersets of a strong set through, and a strong set has hundreds of them.
+   */
+  static Set<MeasuredSet> beyondStrongestSubset(
+      Set<MeasuredSet> sets, Map<List<String>, MeasuredSet> index, double fdr) {
+    Set<MeasuredSet> out = new HashSet<>();
+    List<MeasuredSet> family = new ArrayList<>();
+    List<Double> rates = new ArrayList<>();
+    for (MeasuredSet s : sets) {
+      double strongest = -1;
+      for (MeasuredSet u : properSubsets(s, index)) {
+        if (u.size() > 0) {
+          strongest = Math.max(strongest, u.failureRate());
+        }
+      }
+      if (strongest < 0) {
+        out.add(s);
+      } else {
+        family.add(s);
+        rates.add(strongest);
+      }
+    }
+    if (fdr >= 1.0) {
+      out.addAll(family);
+      return out;
+    }
+    List<double[]> p = new ArrayList<>();
+    for (int i = 0; i < family.size(); i++) {
+      MeasuredSet s = family.get(i);
+      p.add(new double[] {upperTail(s.failures(), s.support(), rates.get(i)), i});
+    }
+    p.sort(Comparator.comparingDouble((double[] x) -> x[0]).thenComparingDouble(x -> x[1]));
+    int m = p.size();
+    int k = 0;
+    for (int i = m; i >= 1; i--) {
+      if (p.get(i - 1)[0] <= (double) i / m * fdr) {
+        k = i;
+        break;
+      }
+    }
     for (int i = 0; i < k; i++) {
       out.add(family.get((int) p.get(i)[1]));
     }
@@ -342,8 +492,9 @@ public final class RedundancyPruning {
     Map<List<String>, MeasuredSet> index = index(measured);
     double baseline = baseline(index);
     Set<MeasuredSet> discoveries = significant(aboveFloor(measured, baseline, minExcess), baseline, fdr);
+    Set<MeasuredSet> beyondSubsets = beyondStrongestSubset(discoveries, index, fdr);
     return survivors(measured, index, baseline, 1 + liftMargin, minExcess).stream()
-        .filter(discoveries::contains).map(MeasuredSet::conditions).toList();
+        .filter(beyondSubsets::contains).map(MeasuredSet::conditions).toList();
   }
 
   /**
@@ -409,8 +560,7 @@ public final class RedundancyPruning {
 
   /**
    * The rate S must beat outside another set: the baseline, or higher where a proper subset U of S fails more
-   * without S, by U's own strength outside S (the lower end of the Wilson interval of the touches meeting U but not
-   * S). A mixture such as {queue=q-overflow, region=north, tenure=<3m} fails, outside the planted
+   * without S: the failure rate of the touches meeting U but not S. A mixture such as {queue=q-overflow, region=north, tenure=<3m} fails, outside the planted
    * {product=mortgage, queue=q-overflow, region=north}, at the rate of tenure=<3m, which fails as much without the
    * mixture: its extra failures come from the planted set. A real combination whose subsets fail more only because
    * they hold it (fibre_broadband + service-leeds, mostly technical) keeps the baseline as its reference.
@@ -419,8 +569,7 @@ public final class RedundancyPruning {
     double rate = baseline;
     for (MeasuredSet u : properSubsets(s, index)) {
       if (u.size() > 0 && u.support() > s.support()) {
-        rate = Math.max(rate,
-            MeasuredSet.wilson(u.failures() - s.failures(), u.support() - s.support(), MeasuredSet.Z95)[0]);
+        rate = Math.max(rate, (double) (u.failures() - s.failures()) / (u.support() - s.support()));
       }
     }
     return rate;
@@ -443,31 +592,41 @@ public final class RedundancyPruning {
    * more often (both describe the same failing touches; the more precise set stays).
    */
   static boolean explains(
-      MeasuredSet t, MeasuredSet s, Map<List<String>, MeasuredSet> index, double baseline, double factor) {
+      MeasuredSet t, MeasuredSet s, Map<List<String>, MeasuredSet> index, double baseline, double factor,
+      double minExcess) {
     if (s.conditions().containsAll(t.conditions())) {
       return false;
     }
-    if (outsideBeatsBaseline(s, t, index, baseline, factor)) {
+    if (outsideBeatsBaseline(s, t, index, baseline, factor, minExcess)) {
       return false;
     }
     if (t.conditions().containsAll(s.conditions())) {
       return true;
     }
-    return outsideBeatsBaseline(t, s, index, baseline, factor) || t.failureRate() > s.failureRate()
+    return outsideBeatsBaseline(t, s, index, baseline, factor, minExcess) || t.failureRate() > s.failureRate()
         || (t.failureRate() == s.failureRate() && t.support() >= s.support());
   }
 
   /**
    * Whether the touches meeting S but not T beat S's reference rate (the test of rule 1 against S's best subset;
-   * for a single condition, against the baseline).
+   * for a single condition, against the baseline) and add the floor of excess failures over it.
    */
   static boolean outsideBeatsBaseline(
-      MeasuredSet s, MeasuredSet t, Map<List<String>, MeasuredSet> index, double baseline, double factor) {
+      MeasuredSet s, MeasuredSet t, Map<List<String>, MeasuredSet> index, double baseline, double factor,
+      double minExcess) {
     // Not measured: no touch meets both (the unions of survivors that meet are measured).
     MeasuredSet both = index.get(union(s, t));
     long outsideN = both == null ? s.support() : s.support() - both.support();
     long outsideFailures = both == null ? s.failures() : s.failures() - both.failures();
-    return beatsBaseline(outsideN, outsideFailures, reference(s, index, baseline), factor);
+    return addsBeyond(outsideN, outsideFailures, reference(s, index, baseline), factor, minExcess);
+  }
+
+  /**
+   * Whether touches (n, failures) outside the sets that could explain them beat the reference rate and add at least
+   * the floor of excess failures over it: a set is reported only if it adds excess beyond the sets it overlaps.
+   */
+  static boolean addsBeyond(long n, long failures, double reference, double factor, double minExcess) {
+    return beatsBaseline(n, failures, reference, factor) && failures - n * reference >= minExcess;
   }
 
   /**

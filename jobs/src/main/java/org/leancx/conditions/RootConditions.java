@@ -176,8 +176,11 @@ public final class RootConditions {
       List<MeasuredSet> measured = ConditionMining.toMeasuredSets(rows);
       List<MeasuredSet> overlaps = overlaps(spark, touches, keys, measured, settings, floor);
       RedundancyPruning.Outcome pruning =
-          RedundancyPruning.prune(
-              measured, overlaps, settings.liftMargin(), floor, settings.falseDiscoveryRate(), settings.maxReported());
+          RedundancyPruning.prune(measured, overlaps, settings.liftMargin(), floor, settings.falseDiscoveryRate(),
+              accepted -> Step.run(spark, JOB, "counting the touches of " + accepted.size()
+                      + " accepted sets by the sets they meet (rule 2 jointly)",
+                  () -> ConditionMining.signatures(spark, touches, accepted)),
+              settings.maxReported());
       LOG.info("{}: {} candidates, {} below {} excess failures, {} not significant, {} not beyond a subset, {}"
               + " explained by stronger sets, {} products of parts, {} reported", JOB, pruning.candidates(),
           pruning.belowFloor(), Math.round(floor), pruning.notSignificant(), pruning.droppedBySubsetLift(), pruning.droppedAsExplained(), pruning.droppedAsProduct(),

@@ -267,6 +267,39 @@ class RedundancyPruningTest {
     assertThat(RedundancyPruning.significant(family, 0.1, 0.05)).containsExactly(strong);
   }
 
+  /**
+   * need_family=n holds two planted sets, {channel=c, need_family=n} and {need_family=n, product=p}. Outside either
+   * one it still fails more than the baseline (the other is there): pairwise, it stands and, the largest of the
+   * three, ranks first. Outside both at once it fails at 0.15: rule 2 jointly drops it, explained by both.
+   */
+  @Test
+  void aPartOfTwoPlantedSetsIsExplainedByBothJointly() {
+    MeasuredSet n = set(8_450, 1_730, "need_family=n");
+    MeasuredSet s2 = set(950, 430, "channel=c", "need_family=n");
+    MeasuredSet s3 = set(550, 275, "need_family=n", "product=p");
+    List<MeasuredSet> measured = List.of(set(20_000, 3_100), n, s2, s3,
+        set(1_500, 480, "channel=c"), set(1_000, 330, "product=p"), set(60, 28, "channel=c", "product=p"));
+    List<MeasuredSet> unions = List.of(set(50, 25, "channel=c", "need_family=n", "product=p"));
+    // The touches by the accepted sets they meet: n alone, n with s2 only, n with s3 only, all three.
+    RedundancyPruning.SignatureCounter counter = accepted -> {
+      int in = accepted.indexOf(n);
+      int i2 = accepted.indexOf(s2);
+      int i3 = accepted.indexOf(s3);
+      assertThat(List.of(in, i2, i3)).as("the three are accepted pairwise: %s", accepted).doesNotContain(-1);
+      return List.of(new RedundancyPruning.Signature(Set.of(in), 7_000, 1_050, 0),
+          new RedundancyPruning.Signature(Set.of(in, i2), 900, 405, 0),
+          new RedundancyPruning.Signature(Set.of(in, i3), 500, 250, 0),
+          new RedundancyPruning.Signature(Set.of(in, i2, i3), 50, 25, 0));
+    };
+    assertThat(names(RedundancyPruning.prune(measured, unions, 0.1, 0.0, 1.0, 10)))
+        .as("pairwise only").contains(n.conditions());
+    RedundancyPruning.Outcome out = RedundancyPruning.prune(measured, unions, 0.1, 0.0, 1.0, counter, 10);
+    assertThat(names(out)).containsExactlyInAnyOrder(s2.conditions(), s3.conditions());
+    assertThat(out.explained().stream().filter(e -> e.conditions().equals(n.conditions())))
+        .extracting(RedundancyPruning.ExplainedSet::explainedBy)
+        .containsExactlyInAnyOrder(s2.conditions(), s3.conditions());
+  }
+
   private static List<List<String>> names(RedundancyPruning.Outcome out) {
     return out.reported().stream().map(RedundancyPruning.RootConditionSet::conditions).toList();
   }

@@ -104,8 +104,7 @@ class RootConditionsSeedSweepTest extends SparkTestBase {
       }
       for (int i = 0; i < top.size(); i++) {
         softly.assertThat(kinds.get(i))
-            .as("seed %d: %s at rank %d is a %s (%s); top %d: %s", seed, top.get(i), i + 1, kinds.get(i),
-                classes.get(i), n, top)
+            .as("seed %d: %s at rank %d is a %s; top %d: %s", seed, top.get(i), i + 1, classes.get(i), n, top)
             .isNotIn(Kind.DECOY, Kind.PART_OR_MIXTURE);
       }
       for (List<String> p : world.planted().stream().filter(p -> p.size() > 1).toList()) {
@@ -158,7 +157,7 @@ class RootConditionsSeedSweepTest extends SparkTestBase {
   }
 
   @Test
-  void worldsDifferBySeedAndPlantWhatTheyReport() {
+  void worldsDifferBySeedAndHoldTheTouchColumns() {
     PlantedConditionWorld.World one = PlantedConditionWorld.generate(spark, 1, 2_000);
     PlantedConditionWorld.World two = PlantedConditionWorld.generate(spark, 2, 2_000);
     assertThat(one.planted()).hasSize(5).isNotEqualTo(two.planted());

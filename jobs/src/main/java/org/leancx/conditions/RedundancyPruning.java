@@ -374,10 +374,13 @@ public final class RedundancyPruning {
     List<MeasuredSet> family = new ArrayList<>();
     List<Double> rates = new ArrayList<>();
     for (MeasuredSet s : sets) {
+      // The strongest subset's rate on its touches outside S: does the extra condition make a difference?
       double strongest = -1;
       for (MeasuredSet u : properSubsets(s, index)) {
         if (u.size() > 0) {
-          strongest = Math.max(strongest, u.failureRate());
+          double outside = u.support() > s.support()
+              ? (double) (u.failures() - s.failures()) / (u.support() - s.support()) : u.failureRate();
+          strongest = Math.max(strongest, outside);
         }
       }
       if (strongest < 0) {

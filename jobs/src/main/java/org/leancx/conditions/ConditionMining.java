@@ -233,6 +233,8 @@ public final class ConditionMining {
     private final Set<String> candidates;
     private final int maxSize;
     private final Map<String, double[]> totals = new HashMap<>();
+    /** The survivors of {@link #overlaps} split into their items, built on first use. */
+    private List<Map.Entry<String, List<String>>> survivorItems;
 
     SubsetCounter(Set<String> candidates, int maxSize) {
       this.candidates = candidates;
@@ -257,10 +259,19 @@ public final class ConditionMining {
 
     /** The keys of the unions of two survivors among the candidate subsets of {@code items}, unions no candidate. */
     Set<String> overlaps(String[] items, Set<String> survivors) {
+      // The survivors are few (tens): testing each against the touch's items is far cheaper than walking the
+      // touch's candidate subsets (thousands of candidates: 23 s of 66 s at 1M touches, 1 s this way).
+      if (survivorItems == null || survivorItems.size() != survivors.size()) {
+        survivorItems = new ArrayList<>();
+        for (String key : new TreeSet<>(survivors)) {
+          survivorItems.add(Map.entry(key, List.of(key.split(SEPARATOR, -1))));
+        }
+      }
+      Set<String> present = new HashSet<>(Arrays.asList(items));
       List<String> met = new ArrayList<>();
-      for (String key : subsets(items)) {
-        if (survivors.contains(key)) {
-          met.add(key);
+      for (Map.Entry<String, List<String>> survivor : survivorItems) {
+        if (present.containsAll(survivor.getValue())) {
+          met.add(survivor.getKey());
         }
       }
       Set<String> unions = new HashSet<>();

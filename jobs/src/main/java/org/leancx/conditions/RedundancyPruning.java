@@ -342,24 +342,33 @@ public final class RedundancyPruning {
     if (fdr >= 1.0) {
       return new HashSet<>(family);
     }
-    List<double[]> p = new ArrayList<>();
-    for (int i = 0; i < family.size(); i++) {
-      p.add(new double[] {upperTail(family.get(i).failures(), family.get(i).support(), baseline), i});
+    double[] p = new double[family.size()];
+    for (int i = 0; i < p.length; i++) {
+      p[i] = upperTail(family.get(i).failures(), family.get(i).support(), baseline);
     }
-    p.sort(Comparator.comparingDouble((double[] x) -> x[0]).thenComparingDouble(x -> x[1]));
-    int m = p.size();
+    Set<MeasuredSet> out = new HashSet<>();
+    for (int i : benjaminiHochberg(p, fdr)) {
+      out.add(family.get(i));
+    }
+    return out;
+  }
+
+  /** The indices of the discoveries among p-values {@code p} at false-discovery rate {@code fdr}. */
+  static List<Integer> benjaminiHochberg(double[] p, double fdr) {
+    List<Integer> order = new ArrayList<>();
+    for (int i = 0; i < p.length; i++) {
+      order.add(i);
+    }
+    order.sort(Comparator.comparingDouble((Integer i) -> p[i]).thenComparingInt(i -> i));
+    int m = p.length;
     int k = 0;
     for (int i = m; i >= 1; i--) {
-      if (p.get(i - 1)[0] <= (double) i / m * fdr) {
+      if (p[order.get(i - 1)] <= (double) i / m * fdr) {
         k = i;
         break;
       }
     }
-    Set<MeasuredSet> out = new HashSet<>();
-    for (int i = 0; i < k; i++) {
-      out.add(family.get((int) p.get(i)[1]));
-    }
-    return out;
+    return order.subList(0, k);
   }
 
   /**
@@ -394,22 +403,12 @@ public final class RedundancyPruning {
       out.addAll(family);
       return out;
     }
-    List<double[]> p = new ArrayList<>();
-    for (int i = 0; i < family.size(); i++) {
-      MeasuredSet s = family.get(i);
-      p.add(new double[] {upperTail(s.failures(), s.support(), rates.get(i)), i});
+    double[] p = new double[family.size()];
+    for (int i = 0; i < p.length; i++) {
+      p[i] = upperTail(family.get(i).failures(), family.get(i).support(), rates.get(i));
     }
-    p.sort(Comparator.comparingDouble((double[] x) -> x[0]).thenComparingDouble(x -> x[1]));
-    int m = p.size();
-    int k = 0;
-    for (int i = m; i >= 1; i--) {
-      if (p.get(i - 1)[0] <= (double) i / m * fdr) {
-        k = i;
-        break;
-      }
-    }
-    for (int i = 0; i < k; i++) {
-      out.add(family.get((int) p.get(i)[1]));
+    for (int i : benjaminiHochberg(p, fdr)) {
+      out.add(family.get(i));
     }
     return out;
   }
@@ -509,14 +508,9 @@ public final class RedundancyPruning {
       return false;
     }
     double low = s.interval()[0];
-    List<String> c = s.conditions();
-    int n = c.size();
-    for (int mask = 1; mask < (1 << n) - 1; mask++) {
-      List<String> subset = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        if ((mask & (1 << i)) != 0) {
-          subset.add(c.get(i));
-        }
+    for (List<String> subset : properSubsetLists(s.conditions())) {
+      if (subset.isEmpty()) {
+        continue;
       }
       MeasuredSet t = index.get(subset);
       // Every subset of a frequent set is frequent, so it was measured; a missing one cannot be judged against.
@@ -529,9 +523,20 @@ public final class RedundancyPruning {
 
   /** The proper subsets of S that were measured (the empty set included, when measured). */
   private static List<MeasuredSet> properSubsets(MeasuredSet s, Map<List<String>, MeasuredSet> index) {
-    List<String> c = s.conditions();
-    int n = c.size();
     List<MeasuredSet> out = new ArrayList<>();
+    for (List<String> subset : properSubsetLists(s.conditions())) {
+      MeasuredSet t = index.get(subset);
+      if (t != null) {
+        out.add(t);
+      }
+    }
+    return out;
+  }
+
+  /** Every proper subset of the sorted conditions (the empty one first), sorted. */
+  private static List<List<String>> properSubsetLists(List<String> c) {
+    int n = c.size();
+    List<List<String>> out = new ArrayList<>();
     for (int mask = 0; mask < (1 << n) - 1; mask++) {
       List<String> subset = new ArrayList<>();
       for (int i = 0; i < n; i++) {
@@ -539,10 +544,7 @@ public final class RedundancyPruning {
           subset.add(c.get(i));
         }
       }
-      MeasuredSet t = index.get(subset);
-      if (t != null) {
-        out.add(t);
-      }
+      out.add(subset);
     }
     return out;
   }

@@ -135,22 +135,16 @@ public final class RedundancyPruning {
     }
     List<ExplainedSet> explained = new ArrayList<>();
     int candidates = (int) measured.stream().filter(s -> s.size() > 0).count();
-    List<MeasuredSet> tested = aboveFloor(measured, baseline, minExcess);
-    int belowFloor = candidates - tested.size();
-    Set<MeasuredSet> discoveries = significant(tested, baseline, fdr);
-    int notSignificant = tested.size() - discoveries.size();
-    Set<MeasuredSet> beyondSubsets = beyondStrongestSubset(discoveries, index, fdr);
-    int droppedBySubset = 0;
-    List<MeasuredSet> liftKept = new ArrayList<>();
-    for (MeasuredSet s : tested) {
-      if (!discoveries.contains(s)) {
+    RuleOne one = ruleOne(measured, index, baseline, factor, minExcess, fdr);
+    int belowFloor = candidates - one.tested().size();
+    int notSignificant = one.tested().size() - one.discoveries().size();
+    int droppedBySubset = one.discoveries().size() - one.kept().size();
+    List<MeasuredSet> liftKept = new ArrayList<>(one.kept());
+    Set<MeasuredSet> kept = new HashSet<>(one.kept());
+    for (MeasuredSet s : one.tested()) {
+      if (!one.discoveries().contains(s) || kept.contains(s)) {
         continue;
       }
-      if (beyondSubsets.contains(s) && beatsSubsets(s, index, baseline, factor)) {
-        liftKept.add(s);
-        continue;
-      }
-      droppedBySubset++;
       MeasuredSet subset = strongestUnbeatenSubset(s, index, factor);
       if (subset == null) {
         // Beats each subset's rate, but not beyond chance among all the sets tested (beyondStrongestSubset).
@@ -473,16 +467,25 @@ public final class RedundancyPruning {
     return all.failureRate();
   }
 
-  private static List<MeasuredSet> survivors(
+  /**
+   * Rule 1 and what precedes it: the sets above the floor (tested), those beyond chance against the baseline
+   * (discoveries), and of those the ones that beat every subset beyond chance (kept), in the order of {@code measured}.
+   */
+  private record RuleOne(List<MeasuredSet> tested, Set<MeasuredSet> discoveries, List<MeasuredSet> kept) {}
+
+  private static RuleOne ruleOne(
       List<MeasuredSet> measured, Map<List<String>, MeasuredSet> index, double baseline, double factor,
-      double minExcess) {
+      double minExcess, double fdr) {
+    List<MeasuredSet> tested = aboveFloor(measured, baseline, minExcess);
+    Set<MeasuredSet> discoveries = significant(tested, baseline, fdr);
+    Set<MeasuredSet> beyondSubsets = beyondStrongestSubset(discoveries, index, fdr);
     List<MeasuredSet> kept = new ArrayList<>();
-    for (MeasuredSet s : measured) {
-      if (s.size() > 0 && s.excessFailures(baseline) >= minExcess && beatsSubsets(s, index, baseline, factor)) {
+    for (MeasuredSet s : tested) {
+      if (beyondSubsets.contains(s) && beatsSubsets(s, index, baseline, factor)) {
         kept.add(s);
       }
     }
-    return kept;
+    return new RuleOne(tested, discoveries, kept);
   }
 
   /**
@@ -492,11 +495,8 @@ public final class RedundancyPruning {
   public static List<List<String>> survivors(
       List<MeasuredSet> measured, double liftMargin, double minExcess, double fdr) {
     Map<List<String>, MeasuredSet> index = index(measured);
-    double baseline = baseline(index);
-    Set<MeasuredSet> discoveries = significant(aboveFloor(measured, baseline, minExcess), baseline, fdr);
-    Set<MeasuredSet> beyondSubsets = beyondStrongestSubset(discoveries, index, fdr);
-    return survivors(measured, index, baseline, 1 + liftMargin, minExcess).stream()
-        .filter(beyondSubsets::contains).map(MeasuredSet::conditions).toList();
+    return ruleOne(measured, index, baseline(index), 1 + liftMargin, minExcess, fdr).kept().stream()
+        .map(MeasuredSet::conditions).toList();
   }
 
   /**

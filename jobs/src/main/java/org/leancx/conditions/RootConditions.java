@@ -65,11 +65,9 @@ public final class RootConditions {
    * The mining result before it is written: the pruned, ranked sets and the totals.
    *
    * @param floor the least excess failures of a reported set (conditions.min-excess-*)
-   * @param minFailures the least failures of a candidate: floor / (1 - baseline), rounded up
    */
   public record Mined(
-      RedundancyPruning.Outcome pruning, long touches, long failures, double failureCost, double floor,
-      long minFailures) {
+      RedundancyPruning.Outcome pruning, long touches, long failures, double failureCost, double floor) {
     public double baselineRate() {
       return touches == 0 ? 0.0 : (double) failures / touches;
     }
@@ -146,21 +144,14 @@ public final class RootConditions {
     long n = totals.getLong(0);
     long failures = totals.getLong(1);
     double cost = totals.getDouble(2);
-    if (n == 0 || failures == 0) {
+    double floor = settings.floor(failures);
+    long minFailures = ConditionMining.minFailures(floor, n == 0 ? 0.0 : (double) failures / n);
+    if (failures == 0 || minFailures == Long.MAX_VALUE) {
+      // No failure, or every touch failed: no set can fail more often than the baseline.
       LOG.info("{}: {} touches, {} failures: nothing to explain", JOB, n, failures);
       List<MeasuredSet> none = List.of(new MeasuredSet(List.of(), n, failures, cost));
-      double floor = settings.floor(failures);
       return new Mined(RedundancyPruning.prune(none, settings.liftMargin(), settings.maxReported()), n, failures, cost,
-          floor, ConditionMining.minFailures(floor, n == 0 ? 0.0 : (double) failures / n));
-    }
-    double baseline = (double) failures / n;
-    double floor = settings.floor(failures);
-    long minFailures = ConditionMining.minFailures(floor, baseline);
-    if (minFailures == Long.MAX_VALUE) {
-      LOG.info("{}: every one of {} touches failed: no set can fail more than the baseline", JOB, n);
-      List<MeasuredSet> none = List.of(new MeasuredSet(List.of(), n, failures, cost));
-      return new Mined(RedundancyPruning.prune(none, settings.liftMargin(), settings.maxReported()), n, failures, cost,
-          floor, minFailures);
+          floor);
     }
     List<List<String>> candidates =
         Step.run(spark, JOB, String.format(java.util.Locale.ROOT, "searching the sets of up to %d conditions that can"
@@ -183,9 +174,9 @@ public final class RootConditions {
               settings.maxReported());
       LOG.info("{}: {} candidates, {} below {} excess failures, {} not significant, {} not beyond a subset, {}"
               + " explained by stronger sets, {} products of parts, {} reported", JOB, pruning.candidates(),
-          pruning.belowFloor(), Math.round(floor), pruning.notSignificant(), pruning.droppedBySubsetLift(), pruning.droppedAsExplained(), pruning.droppedAsProduct(),
-          pruning.reported().size());
-      return new Mined(pruning, n, failures, cost, floor, minFailures);
+          pruning.belowFloor(), Math.round(floor), pruning.notSignificant(), pruning.droppedBySubsetLift(),
+          pruning.droppedAsExplained(), pruning.droppedAsProduct(), pruning.reported().size());
+      return new Mined(pruning, n, failures, cost, floor);
     } finally {
       keys.destroy();
     }
@@ -195,19 +186,20 @@ public final class RootConditions {
   private static List<MeasuredSet> overlaps(
       SparkSession spark, Dataset<Row> touches, Broadcast<Set<String>> candidateKeys,
       List<MeasuredSet> measured, ConditionSettings settings, double floor) {
-    List<List<String>> survivors = RedundancyPruning.survivors(measured, settings.liftMargin(), floor, settings.falseDiscoveryRate());
+    List<List<String>> survivors =
+        RedundancyPruning.survivors(measured, settings.liftMargin(), floor, settings.falseDiscoveryRate());
     if (survivors.size() < 2) {
       return List.of();
     }
-    Broadcast<Set<String>> survivorKeys =
-        JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(ConditionMining.keys(survivors));
+    Broadcast<List<List<String>>> survivorSets =
+        JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(survivors);
     try {
       return ConditionMining.toMeasuredSets(
           Step.run(spark, JOB, "measuring the overlaps of " + survivors.size() + " sets that beat their subsets",
-              () -> ConditionMining.measureOverlaps(touches, candidateKeys, survivorKeys, settings.maxSize())
+              () -> ConditionMining.measureOverlaps(touches, candidateKeys, survivorSets, settings.maxSize())
                   .collectAsList()));
     } finally {
-      survivorKeys.destroy();
+      survivorSets.destroy();
     }
   }
 

@@ -171,8 +171,7 @@ class RedundancyPruningTest {
   void overlapCounterYieldsTheUnionsOfSurvivorsThatAreNoCandidates() {
     Set<String> candidates = ConditionMining.keys(List.of(
         List.of("a=1"), List.of("b=1"), List.of("c=1"), List.of("a=1", "b=1"), List.of("b=1", "c=1")));
-    Set<String> survivors = ConditionMining.keys(List.of(List.of("a=1", "b=1"), List.of("b=1", "c=1"),
-        List.of("c=1")));
+    List<List<String>> survivors = List.of(List.of("a=1", "b=1"), List.of("b=1", "c=1"), List.of("c=1"));
     String sep = ConditionMining.SEPARATOR;
     // {a,b} and {b,c} meet in {a,b,c} (no candidate); {b,c} and {c} in {b,c}, which was measured as a candidate.
     assertThat(new ConditionMining.SubsetCounter(candidates, 3).overlaps(new String[] {"c=1", "a=1", "b=1"}, survivors))

@@ -30,8 +30,8 @@ import org.apache.spark.sql.types.StructType;
  * that is a candidate itself, and kept when all its (s-1)-subsets are candidates. The floor in failures comes from
  * the floor in excess failures (see {@link #minFailures}); no sample is drawn.
  *
- * <p>Measuring enumerates, per touch, only the subsets of its items that are candidates, level by level, so a touch
- * yields its candidate subsets and nothing else. Counts are combined inside each partition before the shuffle, so the
+ * <p>Measuring walks, per touch, a prefix tree of the candidates along the touch's sorted items, so a touch yields its
+ * candidate subsets and nothing else, without building a key. Counts are combined inside each partition before the shuffle, so the
  * shuffle carries at most (partitions x keys) rows. Built-in expressions cannot do this pruned enumeration, hence the
  * one typed function here.
  */
@@ -147,8 +147,7 @@ public final class ConditionMining {
    */
   public static Dataset<Row> measure(Dataset<Row> touchesWithItems, Broadcast<Set<String>> candidateKeys, int maxSize) {
     return countPerKey(touchesWithItems, rows -> {
-      SubsetCounter counter = new SubsetCounter(candidateKeys.value(), maxSize);
-      return counter.count(rows, counter::subsets);
+      return new SubsetCounter(candidateKeys.value(), maxSize).countSubsets(rows);
     });
   }
 
@@ -215,31 +214,147 @@ public final class ConditionMining {
         .agg(sum(SUPPORT).as(SUPPORT), sum(FAILURES).as(FAILURES), sum(COST).as(COST));
   }
 
-  /** Counts, within one partition, every candidate subset of every touch's items. */
+  /**
+   * Counts, within one partition, every candidate subset of every touch's items. The candidates are held as a prefix
+   * tree of their sorted items (a node per candidate, its children the candidates one item longer that extend it), so
+   * a touch's candidate subsets are found by walking the tree along its sorted items: one hash lookup of an item per
+   * step and no key built, counted in arrays indexed by candidate. Apriori closure (every subset of a candidate is a
+   * candidate) makes every candidate reachable this way.
+   */
   static final class SubsetCounter {
     private final Set<String> candidates;
     private final int maxSize;
+    /** The empty set (index 0); its children are the candidates of one item. */
+    private final Node root;
+    /** Candidate keys by node index; index 0 is the empty set, key "". */
+    private final List<String> keyOf = new ArrayList<>();
     private final Map<String, double[]> totals = new HashMap<>();
+    /** Node indices met by the current touch (see {@link #collect}). */
+    private int[] hits = new int[64];
+    private int hitCount;
+
+    /** A candidate set in the prefix tree: its index, key and the candidates that extend it by one later item. */
+    private static final class Node {
+      final int index;
+      final String key;
+      final Map<String, Node> children = new HashMap<>();
+
+      Node(int index, String key) {
+        this.index = index;
+        this.key = key;
+      }
+    }
 
     SubsetCounter(Set<String> candidates, int maxSize) {
       this.candidates = candidates;
       this.maxSize = maxSize;
+      this.root = node("");
+      List<String[]> sets = new ArrayList<>();
+      for (String key : candidates) {
+        sets.add(key.split(SEPARATOR, -1));
+      }
+      sets.sort(java.util.Comparator.<String[]>comparingInt(a -> a.length).thenComparing(a -> String.join(SEPARATOR, a)));
+      for (String[] items : sets) {
+        Node parent = root;
+        for (int i = 0; i < items.length - 1 && parent != null; i++) {
+          parent = parent.children.get(items[i]);
+        }
+        // A set whose prefix is no candidate cannot be reached item by item (Apriori candidates always can).
+        if (parent != null) {
+          parent.children.put(items[items.length - 1], node(String.join(SEPARATOR, items)));
+        }
+      }
+    }
+
+    private Node node(String key) {
+      Node n = new Node(keyOf.size(), key);
+      keyOf.add(key);
+      return n;
     }
 
     /** Adds every touch of the partition to the totals of the keys {@code keysOf} gives for its items. */
     Iterator<Row> count(Iterator<Row> rows, java.util.function.Function<String[], ? extends Iterable<String>> keysOf) {
       while (rows.hasNext()) {
         Row r = rows.next();
-        List<String> list = r.isNullAt(0) ? List.of() : r.getList(0);
         boolean failed = !r.isNullAt(1) && r.getBoolean(1);
         double cost = r.isNullAt(2) ? 0.0 : r.getDouble(2);
-        for (String key : keysOf.apply(list.toArray(String[]::new))) {
-          add(key, failed, cost);
+        for (String key : keysOf.apply(items(r))) {
+          double[] t = totals.computeIfAbsent(key, k -> new double[3]);
+          t[0] += 1;
+          if (failed) {
+            t[1] += 1;
+            t[2] += cost;
+          }
         }
       }
       List<Row> out = new ArrayList<>(totals.size());
       totals.forEach((k, v) -> out.add(RowFactory.create(k, (long) v[0], (long) v[1], v[2])));
       return out.iterator();
+    }
+
+    /** Adds every touch of the partition to the totals of the empty set and of each candidate subset of its items. */
+    Iterator<Row> countSubsets(Iterator<Row> rows) {
+      int n = keyOf.size();
+      long[] support = new long[n];
+      long[] failures = new long[n];
+      double[] cost = new double[n];
+      boolean any = false;
+      while (rows.hasNext()) {
+        Row r = rows.next();
+        any = true;
+        boolean failed = !r.isNullAt(1) && r.getBoolean(1);
+        double c = r.isNullAt(2) ? 0.0 : r.getDouble(2);
+        String[] items = items(r);
+        Arrays.sort(items);
+        collect(items);
+        for (int h = 0; h < hitCount; h++) {
+          int i = hits[h];
+          support[i]++;
+          if (failed) {
+            failures[i]++;
+            cost[i] += c;
+          }
+        }
+      }
+      List<Row> out = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        if (support[i] > 0 || (i == 0 && any)) {
+          out.add(RowFactory.create(keyOf.get(i), support[i], failures[i], cost[i]));
+        }
+      }
+      return out.iterator();
+    }
+
+    private static String[] items(Row r) {
+      List<String> list = r.isNullAt(0) ? List.of() : r.getList(0);
+      return list.toArray(String[]::new);
+    }
+
+    /** Fills {@link #hits} with the empty set and the candidate subsets of the sorted {@code items}, up to maxSize. */
+    private void collect(String[] items) {
+      hitCount = 0;
+      hit(root.index);
+      descend(root, items, 0, 0);
+    }
+
+    private void descend(Node node, String[] items, int from, int depth) {
+      if (depth == maxSize || node.children.isEmpty()) {
+        return;
+      }
+      for (int j = from; j < items.length; j++) {
+        Node child = node.children.get(items[j]);
+        if (child != null) {
+          hit(child.index);
+          descend(child, items, j + 1, depth + 1);
+        }
+      }
+    }
+
+    private void hit(int index) {
+      if (hitCount == hits.length) {
+        hits = Arrays.copyOf(hits, hitCount * 2);
+      }
+      hits[hitCount++] = index;
     }
 
     /** The keys of the unions of two survivors (sorted item lists) that {@code items} meet, unions no candidate. */
@@ -267,15 +382,6 @@ public final class ConditionMining {
       return unions;
     }
 
-    private void add(String key, boolean failed, double cost) {
-      double[] t = totals.computeIfAbsent(key, k -> new double[3]);
-      t[0] += 1;
-      if (failed) {
-        t[1] += 1;
-        t[2] += cost;
-      }
-    }
-
     /**
      * The keys of the sets of size maxSize + 1 that extend a candidate subset of {@code items} of size maxSize (the
      * empty set when maxSize is 0) by a later item that is a candidate on its own (any item at level 1).
@@ -287,65 +393,33 @@ public final class ConditionMining {
         keys.addAll(Arrays.asList(items));
         return keys;
       }
-      List<int[]> level = new ArrayList<>();
-      List<String> levelKeys = new ArrayList<>();
-      walk(items, level, levelKeys, null);
-      for (int l = 0; l < level.size(); l++) {
-        int[] set = level.get(l);
-        for (int j = set[set.length - 1] + 1; j < items.length; j++) {
-          if (candidates.contains(items[j])) {
-            keys.add(levelKeys.get(l) + SEPARATOR + items[j]);
-          }
-        }
-      }
+      extend(root, items, 0, 0, keys);
       return keys;
     }
 
-    /**
-     * Walks the candidate subsets of the sorted {@code items} level by level up to maxSize, adding every key to
-     * {@code all} (when not null) and leaving the last level's index sets and keys in {@code level} and {@code keys}.
-     */
-    private void walk(String[] items, List<int[]> level, List<String> levelKeys, List<String> all) {
-      for (int i = 0; i < items.length; i++) {
-        if (candidates.contains(items[i])) {
-          level.add(new int[] {i});
-          levelKeys.add(items[i]);
-        }
-      }
-      if (all != null) {
-        all.addAll(levelKeys);
-      }
-      for (int s = 2; s <= maxSize && !level.isEmpty(); s++) {
-        List<int[]> next = new ArrayList<>();
-        List<String> nextKeys = new ArrayList<>();
-        for (int l = 0; l < level.size(); l++) {
-          int[] set = level.get(l);
-          for (int j = set[set.length - 1] + 1; j < items.length; j++) {
-            String key = levelKeys.get(l) + SEPARATOR + items[j];
-            if (candidates.contains(key)) {
-              int[] grown = Arrays.copyOf(set, set.length + 1);
-              grown[set.length] = j;
-              next.add(grown);
-              nextKeys.add(key);
-            }
+    private void extend(Node node, String[] items, int from, int depth, List<String> keys) {
+      for (int j = from; j < items.length; j++) {
+        if (depth == maxSize) {
+          if (root.children.containsKey(items[j])) {
+            keys.add(node.key + SEPARATOR + items[j]);
+          }
+        } else {
+          Node child = node.children.get(items[j]);
+          if (child != null) {
+            extend(child, items, j + 1, depth + 1, keys);
           }
         }
-        if (all != null) {
-          all.addAll(nextKeys);
-        }
-        level.clear();
-        level.addAll(next);
-        levelKeys.clear();
-        levelKeys.addAll(nextKeys);
       }
     }
 
-    /** The keys of the candidate subsets of {@code items} (the empty key first), by levels. */
+    /** The keys of the candidate subsets of {@code items} (the empty key first), each once. */
     List<String> subsets(String[] items) {
       Arrays.sort(items);
-      List<String> keys = new ArrayList<>();
-      keys.add("");
-      walk(items, new ArrayList<>(), new ArrayList<>(), keys);
+      collect(items);
+      List<String> keys = new ArrayList<>(hitCount);
+      for (int h = 0; h < hitCount; h++) {
+        keys.add(keyOf.get(hits[h]));
+      }
       return keys;
     }
   }

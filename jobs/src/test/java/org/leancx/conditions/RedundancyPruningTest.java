@@ -191,18 +191,33 @@ class RedundancyPruningTest {
   }
 
   @Test
-  void subsetCounterYieldsOnlyCandidateSubsetsLevelByLevel() {
+  void subsetCounterYieldsOnlyCandidateSubsetsEachOnce() {
     Set<String> candidates = ConditionMining.keys(List.of(
         List.of("a=1"), List.of("b=1"), List.of("c=1"), List.of("a=1", "b=1"), List.of("a=1", "b=1", "c=1"),
         List.of("b=1", "c=1")));
     ConditionMining.SubsetCounter counter = new ConditionMining.SubsetCounter(candidates, 3);
     String sep = ConditionMining.SEPARATOR;
     assertThat(counter.subsets(new String[] {"c=1", "b=1", "a=1", "d=1"}))
-        .containsExactly("", "a=1", "b=1", "c=1", "a=1" + sep + "b=1", "b=1" + sep + "c=1",
+        .containsExactlyInAnyOrder("", "a=1", "b=1", "c=1", "a=1" + sep + "b=1", "b=1" + sep + "c=1",
             "a=1" + sep + "b=1" + sep + "c=1");
     // {a,c} is no candidate, so {a,b,c} is reached through {a,b} only, once.
     assertThat(new ConditionMining.SubsetCounter(candidates, 2).subsets(new String[] {"a=1", "b=1", "c=1"}))
         .hasSize(6);
+  }
+
+  @Test
+  void subsetCounterExtendsTheCandidatesOfTheLastLevelByLaterCandidateItems() {
+    Set<String> candidates = ConditionMining.keys(List.of(
+        List.of("a=1"), List.of("b=1"), List.of("c=1"), List.of("a=1", "b=1")));
+    String sep = ConditionMining.SEPARATOR;
+    String[] touch = {"d=1", "c=1", "b=1", "a=1"};
+    assertThat(new ConditionMining.SubsetCounter(Set.of(), 0).extensions(touch.clone()))
+        .containsExactlyInAnyOrder("a=1", "b=1", "c=1", "d=1");
+    // d=1 is no candidate on its own: no set extended by it.
+    assertThat(new ConditionMining.SubsetCounter(candidates, 1).extensions(touch.clone()))
+        .containsExactlyInAnyOrder("a=1" + sep + "b=1", "a=1" + sep + "c=1", "b=1" + sep + "c=1");
+    assertThat(new ConditionMining.SubsetCounter(candidates, 2).extensions(touch.clone()))
+        .containsExactly("a=1" + sep + "b=1" + sep + "c=1");
   }
 
   /**

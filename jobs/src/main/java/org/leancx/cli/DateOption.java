@@ -1,6 +1,5 @@
 package org.leancx.cli;
 
-import java.time.Instant;
 import java.time.LocalDate;
 import org.leancx.daily.DailyRun;
 import picocli.CommandLine.Option;
@@ -21,11 +20,8 @@ final class DateOption {
     if (date == null) {
       return env;
     }
-    Instant end = DailyRun.endOf(date);
-    return new Environment(
-        env.settings().with("journeys.as-of", end.toString()),
-        env.spark(),
-        env.warehouse().readingUntil(end, DailyRun.DATED_INPUTS));
+    DailyRun.AsOf at = DailyRun.AsOf.endOf(date, env.settings(), env.warehouse());
+    return new Environment(at.settings(), env.spark(), at.warehouse());
   }
 
   /** {@code --date D} for the run log's arguments, or empty. */

@@ -62,7 +62,7 @@ final class FailureDemandCommand implements Callable<Integer> {
     FailureDemand.Slice slice = new FailureDemand.Slice(from, to, asOf);
     var warehouse = env.warehouse();
     if (date != null) {
-      warehouse = warehouse.readingUntil(DailyRun.endOf(date), DailyRun.DATED_INPUTS);
+      warehouse = DailyRun.AsOf.endOf(date, env.settings(), warehouse).warehouse();
       slice = DailyRun.failureDemandSlice(warehouse, date, date);
     }
     FailureDemand.Result result = FailureDemand.run(warehouse, env.settings(), slice);

@@ -82,6 +82,18 @@ public final class DailyRun {
   }
 
   /**
+   * What a job sees when it runs for a logical date: the end of the date, the warehouse reading the dated inputs
+   * ({@link #DATED_INPUTS}) up to it, and the settings with open journeys aged to it. The one place that says so, for
+   * {@code daily} and for every job's {@code --date}.
+   */
+  public record AsOf(Instant end, Settings settings, Warehouse warehouse) {
+    public static AsOf endOf(LocalDate date, Settings settings, Warehouse warehouse) {
+      Instant end = DailyRun.endOf(date);
+      return new AsOf(end, settings.with("journeys.as-of", end.toString()), warehouse.readingUntil(end, DATED_INPUTS));
+    }
+  }
+
+  /**
    * Runs every job for the dates {@code from..to} as one slice: failure-demand tags the contacts of those dates (and
    * re-tags its look-back), the other jobs run as of the end of {@code to}. A backfill day by day calls this once per
    * date.
@@ -94,10 +106,11 @@ public final class DailyRun {
     if (to.isBefore(from)) {
       throw new IllegalArgumentException("--to " + to + " is before --from " + from + ": give --from <= --to.");
     }
-    Instant asOf = endOf(to);
-    Warehouse w = warehouse.readingUntil(asOf, DATED_INPUTS);
     // Journeys open at the end of the date are aged to it, not to the latest event of the data.
-    Settings s = settings.with("journeys.as-of", asOf.toString());
+    AsOf at = AsOf.endOf(to, settings, warehouse);
+    Instant asOf = at.end();
+    Warehouse w = at.warehouse();
+    Settings s = at.settings();
     String arguments = "--from " + from + " --to " + to;
     return JobRunner.run(w, s, JOB, arguments, run -> {
       long t0 = System.nanoTime();

@@ -87,7 +87,9 @@ final class DemoCommand implements Callable<Integer> {
     System.out.println();
     System.out.println("Tables written (Delta, query them as " + w.settings().database() + ".<table>, e.g. ./leancx sql"
         + " \"SELECT * FROM " + w.settings().database() + ".demand_daily LIMIT 10\"):");
-    System.out.printf("  %-22s %12s  %s%n", "table", "rows", "location");
+    // As wide as the longest table name (root_conditions_explained is 25 characters).
+    String line = "  %-" + Contracts.all().stream().mapToInt(c -> c.name().length()).max().orElse(5) + "s %12s  %s%n";
+    System.out.printf(line, "table", "rows", "location");
     for (TableContract c : Contracts.all()) {
       if (!w.exists(c)) {
         continue;
@@ -98,7 +100,7 @@ final class DemoCommand implements Callable<Integer> {
       if (!c.name().equals(RunLog.PIPELINE_RUNS.name())) {
         fingerprints.put(c.name(), f);
       }
-      System.out.printf(Locale.ROOT, "  %-22s %12s  %s%n", c.name(), String.format(Locale.ROOT, "%,d", f.rows()),
+      System.out.printf(Locale.ROOT, line, c.name(), String.format(Locale.ROOT, "%,d", f.rows()),
           w.location(c));
     }
     Path fingerprintFile = Path.of(w.settings().path(), FINGERPRINT_FILE);

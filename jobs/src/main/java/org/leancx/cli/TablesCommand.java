@@ -37,10 +37,13 @@ final class TablesCommand implements Callable<Integer> {
     Environment env = Environment.open(config);
     Warehouse w = env.warehouse();
     System.out.println("Warehouse in " + w.describe());
-    System.out.printf("%-22s %12s %8s  %-20s %-42s %s%n", "table", "rows", "version", "written at", "by run", "grain");
+    // As wide as the longest table name (root_conditions_explained is 25 characters).
+    String line = "%-" + Contracts.all().stream().mapToInt(c -> c.name().length()).max().orElse(5)
+        + "s %12s %8s  %-20s %-42s %s%n";
+    System.out.printf(line, "table", "rows", "version", "written at", "by run", "grain");
     for (TableContract c : Contracts.all()) {
       if (!w.exists(c)) {
-        System.out.printf("%-22s %12s %8s  %-20s %-42s %s%n", c.name(), "-", "-", "-", "(not written yet)", c.grain());
+        System.out.printf(line, c.name(), "-", "-", "-", "(not written yet)", c.grain());
         continue;
       }
       Row last =
@@ -51,8 +54,8 @@ final class TablesCommand implements Callable<Integer> {
       long rows = w.read(c).count();
       String at = String.valueOf(last.get(1)).replaceAll("\\.\\d+$", "");
       System.out.printf(
-          "%-22s %12d %8d  %-20s %-42s %s%n",
-          c.name(), rows, last.getLong(0), at, last.isNullAt(2) ? "-" : last.getString(2), firstSentence(c.grain()));
+          line, c.name(), String.valueOf(rows), String.valueOf(last.getLong(0)), at,
+          last.isNullAt(2) ? "-" : last.getString(2), firstSentence(c.grain()));
     }
     return 0;
   }

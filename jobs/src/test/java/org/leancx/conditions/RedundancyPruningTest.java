@@ -178,6 +178,15 @@ class RedundancyPruningTest {
         .containsExactly("a=1" + sep + "b=1" + sep + "c=1");
     assertThat(new ConditionMining.SubsetCounter(candidates, 3).overlaps(new String[] {"a=1", "b=1"}, survivors))
         .isEmpty();
+    // One counter over several touches, as in a partition: each pair's union is built once and stays right.
+    ConditionMining.SubsetCounter counter = new ConditionMining.SubsetCounter(candidates, 3);
+    List<List<String>> more = List.of(List.of("a=1", "b=1"), List.of("b=1", "c=1"), List.of("c=1"), List.of("d=1"));
+    assertThat(counter.overlaps(new String[] {"c=1", "a=1", "b=1"}, more))
+        .containsExactly("a=1" + sep + "b=1" + sep + "c=1");
+    assertThat(counter.overlaps(new String[] {"d=1", "c=1"}, more)).containsExactly("c=1" + sep + "d=1");
+    assertThat(counter.overlaps(new String[] {"d=1", "c=1", "b=1", "a=1"}, more)).containsExactlyInAnyOrder(
+        "a=1" + sep + "b=1" + sep + "c=1", "a=1" + sep + "b=1" + sep + "d=1", "b=1" + sep + "c=1" + sep + "d=1",
+        "c=1" + sep + "d=1");
   }
 
   @Test

@@ -214,8 +214,36 @@ public final class Warehouse {
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
   }
 
+  /**
+   * Tables this JVM has brought up to their contract (by name, location and contract, per Spark application): {@link #ensure} checks a
+   * table's properties and registration once, not before every write. Asking the catalog where a name points (DESCRIBE
+   * DETAIL) made Delta rebuild the table's state after each commit (three Spark jobs); a small run writes its tables
+   * and its run log some hundred times (docs/BENCHMARKS.md). Creating or dropping a table through a warehouse forgets
+   * it here.
+   */
+  private static final Set<String> ENSURED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  private String ensuredKey(TableContract contract) {
+    // The contract's version, statistics columns and checks are in the key: a newer contract checks the table again.
+    return spark.sparkContext().applicationId() + " " + qualifiedName(contract) + " "
+        + (settings.external() ? folder(contract) : "managed") + " v" + contract.version() + " "
+        + contract.statsProperty() + " " + new java.util.TreeMap<>(contract.checks());
+  }
+
   /** Creates the table from its contract when it does not exist, with its constraints, and registers its name. */
   public void ensure(TableContract contract) {
+    String key = ensuredKey(contract);
+    if (ENSURED.contains(key)) {
+      if (exists(contract)) {
+        return;
+      }
+      ENSURED.remove(key); // deleted behind our back (a test, a --reset in another warehouse object): create it again
+    }
+    ensureUncached(contract);
+    ENSURED.add(key);
+  }
+
+  private void ensureUncached(TableContract contract) {
     spark.sql("CREATE DATABASE IF NOT EXISTS " + qualifiedDatabase());
     if (catalogMode()) {
       if (!exists(contract)) {
@@ -374,7 +402,30 @@ public final class Warehouse {
     if (!exists(contract)) {
       return -1;
     }
-    return deltaTable(contract).history(1).select("version").first().getLong(0);
+    if (catalogMode()) {
+      return deltaTable(contract).history(1).select("version").first().getLong(0);
+    }
+    // Path mode: the highest commit file in _delta_log, by the Delta protocol's naming (a 20-digit version .json),
+    // listed without a Spark job; DESCRIBE HISTORY costs one job and about 0.15 s, and each run records the version
+    // of every table it reads and writes.
+    Path log = new Path(folder(contract), "_delta_log");
+    try {
+      FileSystem fs = log.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      long latest = -1;
+      for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(log)) {
+        String name = f.getPath().getName();
+        if (name.length() == 25 && name.endsWith(".json") && name.chars().limit(20).allMatch(Character::isDigit)) {
+          latest = Math.max(latest, Long.parseLong(name.substring(0, 20)));
+        }
+      }
+      if (latest < 0) {
+        throw new IllegalStateException("Table " + contract.name() + " at " + folder(contract) + " has no commit file"
+            + " in its _delta_log: the folder is not a Delta table, or its log was damaged.");
+      }
+      return latest;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("Could not list the Delta log of " + folder(contract), e);
+    }
   }
 
   /**
@@ -580,6 +631,7 @@ public final class Warehouse {
 
   /** Drops a table and deletes its files (a managed table's with it): for tests and for {@code --reset}. */
   public void drop(TableContract contract) {
+    ENSURED.remove(ensuredKey(contract));
     try {
       spark.sql("DROP TABLE IF EXISTS " + qualifiedName(contract));
       if (!settings.external()) {

@@ -43,10 +43,9 @@ import org.leancx.ingest.IngestJob.Shrink;
 import org.leancx.ingest.SourceMapping.LoadMode;
 
 /**
- * Daily loads end to end (tagged e2e: {@code mvn -Pe2e test -pl jobs}): the generator's 30 days of export cut into 10
- * drops of three days each (CI's budget: each load costs some seconds whatever its size), with 2% of the records sent
- * again in the next drop and 1% a drop (three days) late, loaded one by one, leaves the same tables as
- * one snapshot load of their union; two drops of the export give the failure demand of the whole; and the shipped
+ * Daily loads end to end (tagged e2e: {@code mvn -Pe2e test -pl jobs}): the generator's 30 days of export cut into 30
+ * daily drops, with 2% of the records sent again the next day and 1% arriving three days late, loaded one by one,
+ * leaves the same tables as one snapshot load of their union; two drops of the export give the failure demand of the whole; and the shipped
  * state-history mapping of the BPIC 2013 incidents keeps each incident's latest state, pinned against a plain-Java pass
  * over the raw file.
  */
@@ -54,8 +53,9 @@ import org.leancx.ingest.SourceMapping.LoadMode;
 class DailyDropsTest extends SparkTestBase {
   private static final Path DIR = HOME.resolve("jobs/target/daily-drops");
   private static final int DAYS = 30;
-  private static final int DAYS_PER_DROP = 3;
-  private static final int DROPS = DAYS / DAYS_PER_DROP;
+  private static final int DROPS = DAYS;
+  /** How many days (drops) a late record arrives after its own day. */
+  private static final int LATE_BY = 3;
   private static final LocalDate END = LocalDate.parse("2026-06-30");
 
   private static Settings settingsOf(Warehouse w, String... more) {
@@ -67,7 +67,7 @@ class DailyDropsTest extends SparkTestBase {
   }
 
   @Test
-  void tenDropsWithResentAndLateRecordsEqualOneSnapshotOfTheirUnionAndTwoDropsGiveTheWholeFailureDemand()
+  void thirtyDailyDropsWithResentAndLateRecordsEqualOneSnapshotOfTheirUnionAndTwoDropsGiveTheWholeFailureDemand()
       throws IOException {
     long t0 = System.nanoTime();
     deleteRecursively(DIR);
@@ -77,7 +77,7 @@ class DailyDropsTest extends SparkTestBase {
     Drops drops = cut(DIR.resolve("raw/contacts"), DIR.resolve("drops"));
     assertThat(drops.files()).hasSize(DROPS);
     assertThat(drops.resent()).as("records sent again in the next drop").isGreaterThan(5);
-    assertThat(drops.late()).as("records a drop late").isGreaterThan(2);
+    assertThat(drops.late()).as("records three days late").isGreaterThan(2);
 
     long t1 = System.nanoTime();
     // One snapshot load of the union of the drops.
@@ -222,8 +222,8 @@ class DailyDropsTest extends SparkTestBase {
   private record Drops(List<Path> files, int resent, int late) {}
 
   /**
-   * Cuts the generator's CSV export into one file per three days of started_at: a record whose hash falls in the first
-   * 1% of 100 arrives a drop late, in the next 2% it is also sent again in the next drop. Records without a readable
+   * Cuts the generator's CSV export into one file per day of started_at: a record whose hash falls in the first 1% of
+   * 100 arrives {@link #LATE_BY} days late, in the next 2% it is also sent again the next day. Records without a readable
    * date (the planted bad timestamps) go to a drop by their hash.
    */
   private static Drops cut(Path export, Path out) throws IOException {
@@ -264,10 +264,10 @@ class DailyDropsTest extends SparkTestBase {
         } else {
           day = hash % DAYS;
         }
-        int drop = day / DAYS_PER_DROP;
+        int drop = day;
         int bucket = hash % 100;
-        if (bucket < 1 && drop + 1 < DROPS) {
-          byDrop.get(drop + 1).add(line);
+        if (bucket < 1 && drop + LATE_BY < DROPS) {
+          byDrop.get(drop + LATE_BY).add(line);
           late++;
         } else {
           byDrop.get(drop).add(line);

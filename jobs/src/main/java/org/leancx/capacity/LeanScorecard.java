@@ -258,7 +258,7 @@ public final class LeanScorecard {
    * (another file layout, path against catalog mode) changed the last bits of the mean flow efficiency and of the
    * failure cost (0.3 per bot contact), so that two runs over identical inputs differed.
    */
-  static Column exactSum(Column doubles, int scale) {
+  public static Column exactSum(Column doubles, int scale) {
     return sum(doubles.cast(DataTypes.createDecimalType(38, scale))).cast(DataTypes.DoubleType);
   }
 

@@ -34,6 +34,7 @@ public final class Contracts {
         CapacityTables.CAPACITY_WHATIF,
         CapacityTables.CAPACITY_SUMMARY,
         CapacityTables.LEAN_SCORECARD,
+        org.leancx.guardrails.GuardrailTables.EFFICIENCY_TWINS,
         RunLog.PIPELINE_RUNS);
   }
 }

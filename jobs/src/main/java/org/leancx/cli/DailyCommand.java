@@ -16,8 +16,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Run every job after ingest for a logical date, in one JVM and one Spark session: failure-demand, journeys,"
-          + " root-conditions, lead-time-model predict (when a model was trained), capacity, scorecard and the"
-          + " report. The jobs read contacts, case events and contact_demand as known at the end of the date, so a"
+          + " root-conditions, lead-time-model predict (when a model was trained), capacity, scorecard, guardrails and"
+          + " the report. The jobs read contacts, case events and contact_demand as known at the end of the date, so a"
           + " rerun of the date leaves the same tables. Schedule it after the day's ingest. Semantics:"
           + " docs/DAILY.md.",
       "  ./leancx daily --date 2026-06-01",

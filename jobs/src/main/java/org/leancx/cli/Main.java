@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       LeadTimeModelCommand.class,
       CapacityCommand.class,
       ScorecardCommand.class,
+      GuardrailsCommand.class,
       ReportCommand.class,
       TablesCommand.class,
       SqlCommand.class,

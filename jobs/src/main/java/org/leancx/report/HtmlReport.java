@@ -23,6 +23,7 @@ import org.leancx.common.TableContract;
 import org.leancx.common.Warehouse;
 import org.leancx.conditions.ConditionTables;
 import org.leancx.demand.DemandTables;
+import org.leancx.guardrails.GuardrailTables;
 import org.leancx.journeys.JourneyTables;
 
 /**
@@ -33,7 +34,7 @@ public final class HtmlReport {
   /** The charts of the report, by their data-chart name, in order. */
   public static final List<String> CHARTS =
       List.of("failure-share", "root-conditions", "lead-time", "flow-efficiency", "wip-littles-law", "slo-burn",
-          "capacity");
+          "capacity", "efficiency-twins");
 
   /** What one report run wrote: the file, and the charts drawn and the ones without data. */
   public record Result(Path file, List<String> drawn, List<String> noData) implements Summarised {
@@ -96,7 +97,12 @@ public final class HtmlReport {
                 "Scheduled agent-hours per period for all demand, for value demand only, and at the peak"
                     + " (capacity_summary): the gap is the capacity failure demand consumes. Light points: periods"
                     + " the data covers only in part (complete_period = false), whose sums are lower for that reason.",
-                "./leancx capacity", List.of(CapacityTables.CAPACITY_SUMMARY), this::capacity));
+                "./leancx capacity", List.of(CapacityTables.CAPACITY_SUMMARY), this::capacity),
+            new Chart("efficiency-twins", "Handle time against the repeats it causes, per team",
+                "Per team, over the settled contacts of every period (efficiency_twins): the repeats its contacts"
+                    + " caused per 100 contacts, with the mean handle time and the full cost per need beside it."
+                    + " [flag]: in its latest complete period the team's handle time fell while its repeats rose.",
+                "./leancx guardrails", List.of(GuardrailTables.EFFICIENCY_TWINS), this::efficiencyTwins));
     Map<String, String> sections = new LinkedHashMap<>();
     List<String> drawn = new ArrayList<>();
     List<String> noData = new ArrayList<>();
@@ -313,6 +319,28 @@ public final class HtmlReport {
     }
     return Svg.lines("slo-burn", "Error-budget burn rate per SLO period (dashed: 1.0 = budget spent)", "burn rate",
         series(rows), 1.0, false, partial);
+  }
+
+  private String efficiencyTwins() {
+    List<Row> rows =
+        query("SELECT team, sum(repeats_caused) * 100.0 / sum(settled_contacts),"
+            + " sum(handle_mean_seconds * contacts)"
+            + " / sum(CASE WHEN handle_mean_seconds IS NOT NULL THEN contacts END),"
+            + " (sum(contact_cost) + sum(caused_cost)) / sum(settled_contacts),"
+            + " max_by(goodhart_flag, struct(complete_period, period_start))"
+            + " FROM report_efficiency_twins GROUP BY team HAVING sum(settled_contacts) > 0"
+            + " ORDER BY 2 DESC, team LIMIT 16");
+    if (rows.isEmpty()) {
+      return null;
+    }
+    List<Svg.Bar> bars = new ArrayList<>();
+    for (Row r : rows) {
+      String handle = r.isNullAt(2) ? "handle n/a" : String.format(java.util.Locale.ROOT, "handle %.1f min",
+          r.getDouble(2) / 60);
+      bars.add(new Svg.Bar(String.format(java.util.Locale.ROOT, "%s (%s, full cost %.2f)%s", r.getString(0), handle,
+          r.getDouble(3), !r.isNullAt(4) && r.getBoolean(4) ? " [flag]" : ""), r.getDouble(1)));
+    }
+    return Svg.bars("efficiency-twins", "Repeats caused per 100 settled contacts, by team", bars, "");
   }
 
   private String capacity() {

@@ -68,14 +68,15 @@ class DailyRunTest extends SparkTestBase {
     long t1 = System.nanoTime();
     assertThat(runs.get(2).asOf()).isEqualTo(DailyRun.endOf(END));
     assertThat(runs.get(2).jobs()).extracting(DailyRun.JobTime::job)
-        .containsExactly("failure-demand", "journeys", "root-conditions", "capacity", "scorecard");
+        .containsExactly("failure-demand", "journeys", "root-conditions", "capacity", "scorecard", "guardrails");
     assertThat(lines).anyMatch(l -> l.startsWith("lead-time-model predict: skipped, no model"));
 
     Warehouse oneRun = loaded("daily-run-one");
     DailyRun.run(oneRun, settingsOf(oneRun), END, END, null, lines::add);
     long t2 = System.nanoTime();
     assertThat(Contracts.all().stream().filter(dayByDay::exists).map(TableContract::name))
-        .contains("contact_demand", "journeys", "root_conditions", "root_conditions_trend", "lean_scorecard");
+        .contains("contact_demand", "journeys", "root_conditions", "root_conditions_trend", "lean_scorecard",
+            "efficiency_twins");
     for (TableContract c : Contracts.all()) {
       if (c.equals(RunLog.PIPELINE_RUNS) || !dayByDay.exists(c)) {
         continue;

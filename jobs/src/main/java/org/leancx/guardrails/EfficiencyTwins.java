@@ -1,0 +1,149 @@
+package org.leancx.guardrails;
+
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.percentile;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.try_divide;
+import static org.apache.spark.sql.functions.when;
+
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.leancx.capacity.LeanScorecard;
+import org.leancx.capacity.ReportingPeriod;
+import org.leancx.common.JobRunner;
+import org.leancx.common.Settings;
+import org.leancx.common.Step;
+import org.leancx.common.Summarised;
+import org.leancx.common.Warehouse;
+import org.leancx.demand.DemandTables;
+import org.leancx.ingest.CanonicalTables;
+
+/**
+ * Efficiency twins (Goodhart's law: a measure that becomes a target stops measuring): per period and team, the
+ * handle time beside the repeats and complaints the team's contacts caused and the full cost that follows, with a
+ * flag on teams whose handle time fell while the repeats they cause rose. Attribution: a recontact is caused by its
+ * prior contact (contact_demand.prior_contact_id, the contact of the same customer and need that it repeats), so the
+ * repeats of all teams add up to the recontacts whose prior contact had a team. Semantics in docs/GUARDRAILS.md.
+ */
+public final class EfficiencyTwins {
+  /** Job name in pipeline_runs. */
+  public static final String JOB = "guardrails";
+
+  private static final String PERIOD_START = "period_start";
+  private static final String TEAM = "team";
+  private static final String CONTACT_ID = "contact_id";
+  private static final String SETTLED = "_settled";
+  private static final String RESOLVED = "_resolved";
+  private static final String CAUSED_REPEATS = "_caused_repeats";
+  private static final String CAUSED_COMPLAINTS = "_caused_complaints";
+  private static final String CAUSED_COST = "_caused_cost";
+  private static final String COMPLAINT = "complaint";
+
+  private EfficiencyTwins() {}
+
+  /** Counts of one run. */
+  public record Result(long rows, long periods, long teams, long flagged) implements Summarised {
+    /** E.g. {@code efficiency_twins 48 rows (6 periods x 8 teams), 2 flagged}. */
+    @Override
+    public String summary() {
+      return String.format(java.util.Locale.ROOT,
+          "efficiency_twins %,d rows (%,d periods, %,d teams), %,d flagged (handle time down, repeats caused up)",
+          rows, periods, teams, flagged);
+    }
+  }
+
+  /** Reads contact_demand and the contacts' handle times, writes efficiency_twins, and records the run. */
+  public static Result run(Warehouse warehouse, Settings settings, GuardrailSettings guardrails) {
+    return JobRunner.run(warehouse, settings, JOB, "period=" + guardrails.period(), run -> {
+      Dataset<Row> demand = warehouse.read(DemandTables.CONTACT_DEMAND);
+      Dataset<Row> contacts = warehouse.read(CanonicalTables.CONTACTS);
+      run.input(DemandTables.CONTACT_DEMAND);
+      run.input(CanonicalTables.CONTACTS);
+      Dataset<Row> twins = twins(demand, contacts, guardrails.period());
+      Step.run(warehouse.spark(), JOB, "efficiency_twins per " + guardrails.period().name().toLowerCase(
+          java.util.Locale.ROOT), () -> warehouse.replaceAll(GuardrailTables.EFFICIENCY_TWINS, twins, run.id()));
+      long rows = run.output(GuardrailTables.EFFICIENCY_TWINS);
+      Row counts = warehouse.read(GuardrailTables.EFFICIENCY_TWINS)
+          .agg(org.apache.spark.sql.functions.countDistinct(col(PERIOD_START)),
+              org.apache.spark.sql.functions.countDistinct(col(TEAM)),
+              sum(when(col("goodhart_flag"), 1L).otherwise(0L)))
+          .first();
+      long periods = counts.getLong(0);
+      long teams = counts.getLong(1);
+      long flagged = counts.isNullAt(2) ? 0 : counts.getLong(2);
+      run.count("efficiency_twins_rows", rows);
+      run.count("efficiency_twins_flagged", flagged);
+      return new Result(rows, periods, teams, flagged);
+    });
+  }
+
+  /**
+   * efficiency_twins from contact_demand (contact_id, contact_date, team, fcr_status, is_recontact, prior_contact_id,
+   * failure_subtype, cost) and contacts (contact_id, handle_seconds). A pure transform.
+   */
+  public static Dataset<Row> twins(Dataset<Row> contactDemand, Dataset<Row> contacts, ReportingPeriod period) {
+    // What each contact caused: the recontacts that name it as their prior contact.
+    Dataset<Row> caused =
+        contactDemand
+            .where(col("is_recontact"))
+            .groupBy(col("prior_contact_id").as(CONTACT_ID))
+            .agg(
+                count(lit(1)).as(CAUSED_REPEATS),
+                sum(when(col("failure_subtype").equalTo(COMPLAINT), 1L).otherwise(0L)).as(CAUSED_COMPLAINTS),
+                LeanScorecard.exactSum(col("cost"), 9).as(CAUSED_COST));
+    Column status = col("fcr_status");
+    Dataset<Row> handled =
+        contactDemand
+            .where(col(TEAM).isNotNull())
+            .select(col(CONTACT_ID), col("contact_date"), col(TEAM), status, col("cost"))
+            .join(contacts.select(col(CONTACT_ID), col("handle_seconds")), CONTACT_ID, "left")
+            .join(caused, CONTACT_ID, "left")
+            .withColumn(SETTLED, status.isin("RESOLVED_FIRST_TIME", "REPEATED"))
+            .withColumn(RESOLVED, status.equalTo("RESOLVED_FIRST_TIME"));
+    Column handle = col("handle_seconds").cast(DataTypes.DoubleType);
+    Dataset<Row> perTeam =
+        handled
+            .groupBy(period.start(col("contact_date")).as(PERIOD_START), col(TEAM))
+            .agg(
+                count(lit(1)).as("contacts"),
+                avg(handle).as("handle_mean_seconds"),
+                percentile(handle, lit(0.5)).as("handle_p50_seconds"),
+                sum(when(col(SETTLED), 1L).otherwise(0L)).as("settled_contacts"),
+                sum(when(col(RESOLVED), 1L).otherwise(0L)).as(RESOLVED),
+                coalesce(sum(col(CAUSED_REPEATS)), lit(0L)).as("repeats_caused"),
+                coalesce(sum(col(CAUSED_COMPLAINTS)), lit(0L)).as("complaints_caused"),
+                coalesce(LeanScorecard.exactSum(when(col(SETTLED), col("cost")), 9), lit(0.0)).as("contact_cost"),
+                coalesce(LeanScorecard.exactSum(col(CAUSED_COST), 9), lit(0.0)).as("caused_cost"))
+            .withColumn("fcr_rate", try_divide(col(RESOLVED), col("settled_contacts")))
+            .withColumn("repeat_rate_caused", try_divide(col("repeats_caused"), col("settled_contacts")))
+            .withColumn("cost_per_contact", try_divide(col("contact_cost"), col("settled_contacts")))
+            .withColumn("full_cost_per_need",
+                try_divide(col("contact_cost").plus(col("caused_cost")), col("settled_contacts")))
+            .drop(RESOLVED);
+    // The same team's previous period: the one that ends where this one starts (not merely the last one it had).
+    Dataset<Row> previous =
+        perTeam.select(
+            period.end(col(PERIOD_START)).as(PERIOD_START),
+            col(TEAM),
+            col("handle_mean_seconds").as("_previous_handle"),
+            col("repeat_rate_caused").as("_previous_repeat_rate"));
+    Column handleChange = col("handle_mean_seconds").minus(col("_previous_handle"));
+    Column repeatChange = col("repeat_rate_caused").minus(col("_previous_repeat_rate"));
+    Dataset<Row> twins =
+        perTeam
+            .join(previous, new String[] {PERIOD_START, TEAM}, "left")
+            .withColumn("handle_mean_change_seconds", handleChange)
+            .withColumn("repeat_rate_change", repeatChange)
+            .withColumn("goodhart_flag", coalesce(handleChange.lt(0).and(repeatChange.gt(0)), lit(false)))
+            .withColumn("period", lit(period.name()));
+    twins = period.withCompletePeriod(twins, PERIOD_START, contactDemand, col("contact_date"));
+    return twins.select(GuardrailTables.EFFICIENCY_TWINS.columnNames().stream().map(c -> col(c))
+        .toArray(Column[]::new));
+  }
+}

@@ -6,6 +6,9 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.percentile;
+import static org.apache.spark.sql.functions.pow;
+import static org.apache.spark.sql.functions.sqrt;
+import static org.apache.spark.sql.functions.stddev_samp;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.try_divide;
 import static org.apache.spark.sql.functions.when;
@@ -44,6 +47,12 @@ public final class EfficiencyTwins {
   private static final String CAUSED_COMPLAINTS = "_caused_complaints";
   private static final String CAUSED_COST = "_caused_cost";
   private static final String COMPLAINT = "complaint";
+  private static final String HANDLE_SD = "_handle_sd";
+  private static final String HANDLE_N = "_handle_n";
+  /** The standard normal's 95th percentile: the one-sided test of each change in the Goodhart flag. */
+  static final double Z_95_ONE_SIDED = 1.6448536269514722;
+  /** Settled contacts a team needs in both periods for the flag: below it the normal approximations do not hold. */
+  static final long MIN_SETTLED_FOR_FLAG = 20;
 
   private EfficiencyTwins() {}
 
@@ -113,6 +122,8 @@ public final class EfficiencyTwins {
             .agg(
                 count(lit(1)).as("contacts"),
                 avg(handle).as("handle_mean_seconds"),
+                stddev_samp(handle).as(HANDLE_SD),
+                count(handle).as(HANDLE_N),
                 percentile(handle, lit(0.5)).as("handle_p50_seconds"),
                 sum(when(col(SETTLED), 1L).otherwise(0L)).as("settled_contacts"),
                 sum(when(col(RESOLVED), 1L).otherwise(0L)).as(RESOLVED),
@@ -132,15 +143,36 @@ public final class EfficiencyTwins {
             period.end(col(PERIOD_START)).as(PERIOD_START),
             col(TEAM),
             col("handle_mean_seconds").as("_previous_handle"),
-            col("repeat_rate_caused").as("_previous_repeat_rate"));
-    Column handleChange = col("handle_mean_seconds").minus(col("_previous_handle"));
-    Column repeatChange = col("repeat_rate_caused").minus(col("_previous_repeat_rate"));
+            col(HANDLE_SD).as("_previous_handle_sd"),
+            col(HANDLE_N).as("_previous_handle_n"),
+            col("repeat_rate_caused").as("_previous_repeat_rate"),
+            col("repeats_caused").as("_previous_repeats"),
+            col("settled_contacts").as("_previous_settled"));
+    Column handleChange = col("handle_mean_change_seconds");
+    Column repeatChange = col("repeat_rate_change");
+    // Welch's z for the fall in mean handle time, and the pooled two-proportion z for the rise in the repeat rate;
+    // each must pass one-sided at 95% (z beyond 1.645), so that the chance ups and downs of small teams do not flag.
+    Column handleZ =
+        try_divide(handleChange,
+            sqrt(pow(col(HANDLE_SD), 2).divide(col(HANDLE_N))
+                .plus(pow(col("_previous_handle_sd"), 2).divide(col("_previous_handle_n")))));
+    Column pooled =
+        try_divide(col("repeats_caused").plus(col("_previous_repeats")),
+            col("settled_contacts").plus(col("_previous_settled")));
+    Column repeatZ =
+        try_divide(repeatChange,
+            sqrt(pooled.multiply(lit(1.0).minus(pooled))
+                .multiply(try_divide(lit(1.0), col("settled_contacts")).plus(try_divide(lit(1.0),
+                    col("_previous_settled"))))));
     Dataset<Row> twins =
         perTeam
             .join(previous, new String[] {PERIOD_START, TEAM}, "left")
-            .withColumn("handle_mean_change_seconds", handleChange)
-            .withColumn("repeat_rate_change", repeatChange)
-            .withColumn("goodhart_flag", coalesce(handleChange.lt(0).and(repeatChange.gt(0)), lit(false)))
+            .withColumn("handle_mean_change_seconds", col("handle_mean_seconds").minus(col("_previous_handle")))
+            .withColumn("repeat_rate_change", col("repeat_rate_caused").minus(col("_previous_repeat_rate")))
+            .withColumn("goodhart_flag",
+                coalesce(handleZ.lt(-Z_95_ONE_SIDED).and(repeatZ.gt(Z_95_ONE_SIDED))
+                    .and(col("settled_contacts").geq(MIN_SETTLED_FOR_FLAG))
+                    .and(col("_previous_settled").geq(MIN_SETTLED_FOR_FLAG)), lit(false)))
             .withColumn("period", lit(period.name()));
     twins = period.withCompletePeriod(twins, PERIOD_START, contactDemand, col("contact_date"));
     return twins.select(GuardrailTables.EFFICIENCY_TWINS.columnNames().stream().map(c -> col(c))

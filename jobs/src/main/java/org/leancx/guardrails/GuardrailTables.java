@@ -54,8 +54,9 @@ public final class GuardrailTables {
               optional("repeat_rate_change", DoubleType, "repeat_rate_caused minus the team's value in the previous"
                   + " period; null when either is unknown"),
               required("goodhart_flag", BooleanType, "Handle time fell and the repeats caused rose against the"
-                  + " previous period (both changes known and strictly negative / positive): the efficiency gain"
-                  + " may be paid for by the customers who call back"),
+                  + " previous period, each beyond chance: Welch's z of the mean handle time below -1.645 and the"
+                  + " two-proportion z of repeat_rate_caused above 1.645 (one-sided, 95%), with at least 20 settled"
+                  + " contacts in both periods. The efficiency gain may be paid for by the customers who call back"),
               required("complete_period", BooleanType, "The contacts cover every day of the period (a partial first"
                   + " or last period has false)")),
           List.of(),

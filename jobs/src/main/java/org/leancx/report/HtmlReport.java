@@ -323,7 +323,7 @@ public final class HtmlReport {
 
   private String efficiencyTwins() {
     List<Row> rows =
-        query("SELECT team, sum(repeats_caused) * 100.0 / sum(settled_contacts),"
+        query("SELECT team, CAST(sum(repeats_caused) * 100 AS DOUBLE) / sum(settled_contacts),"
             + " sum(handle_mean_seconds * contacts)"
             + " / sum(CASE WHEN handle_mean_seconds IS NOT NULL THEN contacts END),"
             + " (sum(contact_cost) + sum(caused_cost)) / sum(settled_contacts),"

@@ -215,11 +215,11 @@ public final class Warehouse {
   }
 
   /**
-   * Tables this JVM has brought up to their contract (by name, location and contract, per Spark application): {@link #ensure} checks a
-   * table's properties and registration once, not before every write. Asking the catalog where a name points (DESCRIBE
-   * DETAIL) made Delta rebuild the table's state after each commit (three Spark jobs); a small run writes its tables
-   * and its run log some hundred times (docs/BENCHMARKS.md). Creating or dropping a table through a warehouse forgets
-   * it here.
+   * Tables this JVM has brought up to their contract (by name, location and contract, per Spark application):
+   * {@link #ensure} checks a table's properties and registration once, not before every write. Asking the catalog
+   * where a name points (DESCRIBE DETAIL) made Delta rebuild the table's state after each commit (three Spark jobs); a
+   * small run writes its tables and its run log some hundred times (docs/BENCHMARKS.md). Dropping a table through a
+   * warehouse forgets it here, and a remembered table found missing is created again.
    */
   private static final Set<String> ENSURED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 

@@ -293,17 +293,21 @@ public final class ConditionMining {
         boolean failed = !r.isNullAt(1) && r.getBoolean(1);
         double cost = r.isNullAt(2) ? 0.0 : r.getDouble(2);
         for (String key : keysOf.apply(items(r))) {
-          double[] t = totals.computeIfAbsent(key, k -> new double[3]);
-          t[0] += 1;
-          if (failed) {
-            t[1] += 1;
-            t[2] += cost;
-          }
+          tally(totals.computeIfAbsent(key, k -> new double[3]), failed, cost);
         }
       }
       List<Row> out = new ArrayList<>(totals.size());
       totals.forEach((k, v) -> out.add(RowFactory.create(k, (long) v[0], (long) v[1], v[2])));
       return out.iterator();
+    }
+
+    /** Adds one touch to a set's totals {touches, failures, failure cost}. */
+    private static void tally(double[] totals, boolean failed, double cost) {
+      totals[0] += 1;
+      if (failed) {
+        totals[1] += 1;
+        totals[2] += cost;
+      }
     }
 
     /** Adds every touch of the partition to the totals of the empty set and of each candidate subset of its items. */
@@ -420,14 +424,9 @@ public final class ConditionMining {
         double cost = r.isNullAt(2) ? 0.0 : r.getDouble(2);
         String[] touch = items(r);
         Arrays.sort(touch);
-        extend(root, touch, 0, 0, (node, item) -> {
-          double[] t = counts.computeIfAbsent((long) node.index * k + itemNumber.get(item), x -> new double[3]);
-          t[0] += 1;
-          if (failed) {
-            t[1] += 1;
-            t[2] += cost;
-          }
-        });
+        extend(root, touch, 0, 0, (node, item) ->
+            tally(counts.computeIfAbsent((long) node.index * k + itemNumber.get(item), x -> new double[3]), failed,
+                cost));
       }
       List<Row> out = new ArrayList<>(counts.size());
       counts.forEach((code, v) -> out.add(RowFactory.create(

@@ -50,3 +50,38 @@ FROM leancx.efficiency_twins
 WHERE settled_contacts > 0
 GROUP BY team
 ORDER BY hidden_share DESC
+
+-- COMMAND ----------
+
+-- MAGIC %md
+-- MAGIC ## Vulnerable customers against everyone else (`leancx.protected_outcomes`)
+-- MAGIC Customers in vulnerable circumstances (guardrails.vulnerable: a contact attribute) reported apart, per period
+-- MAGIC and journey type, with 95% intervals; `worse_on` lists the measures worse beyond the intervals. The counts
+-- MAGIC are summed here over every period and type: the monthly rows of a small segment are too thin to tell.
+
+-- COMMAND ----------
+
+SELECT segment, sum(journeys) AS journeys, sum(contacts) AS contacts,
+       round(sum(failure_contacts) / sum(classified_contacts), 3) AS failure_demand_share,
+       round(sum(resolved_first_time) / sum(settled_contacts), 3) AS fcr,
+       round(sum(recontacts) / sum(contacts), 3) AS repeat_rate,
+       round(sum(complaints) / sum(contacts), 4) AS complaint_share,
+       round(sum(slo_met) / nullif(sum(slo_assessed), 0), 3) AS slo_attainment
+FROM leancx.protected_outcomes
+WHERE segment <> 'unknown'
+GROUP BY segment
+ORDER BY segment
+
+-- COMMAND ----------
+
+-- MAGIC %md
+-- MAGIC ## Period by period, with the intervals; flagged rows first
+
+-- COMMAND ----------
+
+SELECT period_start, journey_type, segment, journeys, round(fcr_rate, 3) AS fcr, round(fcr_rate_low, 3) AS fcr_low,
+       round(fcr_rate_high, 3) AS fcr_high, round(repeat_rate, 3) AS repeat_rate,
+       round(lead_time_p85_seconds / 86400, 1) AS lead_time_p85_days, worse_than_other, worse_on
+FROM leancx.protected_outcomes
+WHERE segment <> 'unknown'
+ORDER BY worse_than_other DESC, period_start, journey_type, segment

@@ -35,6 +35,7 @@ public final class Contracts {
         CapacityTables.CAPACITY_SUMMARY,
         CapacityTables.LEAN_SCORECARD,
         org.leancx.guardrails.GuardrailTables.EFFICIENCY_TWINS,
+        org.leancx.guardrails.GuardrailTables.PROTECTED_OUTCOMES,
         RunLog.PIPELINE_RUNS);
   }
 }

@@ -1,7 +1,7 @@
 package org.leancx.cli;
 
 import java.util.concurrent.Callable;
-import org.leancx.guardrails.EfficiencyTwins;
+import org.leancx.guardrails.Guardrails;
 import org.leancx.guardrails.GuardrailSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,8 +21,8 @@ final class GuardrailsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Environment env = dateOption.apply(Environment.open(config));
-    EfficiencyTwins.Result r =
-        EfficiencyTwins.run(env.warehouse(), env.settings(), GuardrailSettings.from(env.settings()));
+    Guardrails.Result r =
+        Guardrails.run(env.warehouse(), env.settings(), GuardrailSettings.from(env.settings()));
     System.out.println("guardrails: " + r.summary());
     return 0;
   }

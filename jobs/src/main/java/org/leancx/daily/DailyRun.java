@@ -24,7 +24,7 @@ import org.leancx.conditions.ConditionSettings;
 import org.leancx.conditions.RootConditions;
 import org.leancx.demand.DemandTables;
 import org.leancx.demand.FailureDemand;
-import org.leancx.guardrails.EfficiencyTwins;
+import org.leancx.guardrails.Guardrails;
 import org.leancx.guardrails.GuardrailSettings;
 import org.leancx.ingest.CanonicalTables;
 import org.leancx.journeys.Journeys;
@@ -131,7 +131,7 @@ public final class DailyRun {
       }
       timed(jobs, out, "capacity", () -> CapacityWhatIf.run(w, s, CapacitySettings.from(s)));
       timed(jobs, out, "scorecard", () -> LeanScorecard.run(w, s, ScorecardSettings.from(s)));
-      timed(jobs, out, "guardrails", () -> EfficiencyTwins.run(w, s, GuardrailSettings.from(s)));
+      timed(jobs, out, "guardrails", () -> Guardrails.run(w, s, GuardrailSettings.from(s)));
       if (reportFile != null) {
         timed(jobs, out, "report", () -> {
           try {

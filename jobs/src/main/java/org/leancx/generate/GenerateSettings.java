@@ -25,6 +25,9 @@ import org.leancx.common.SettingsException;
  * @param serviceAccounts number of service-account customers
  * @param customersPerFile customers per output part file
  * @param planted the planted condition sets, sorted by name
+ * @param vulnerableShare chance that a customer is in vulnerable circumstances (vulnerability_flag Y)
+ * @param vulnerableFailureMultiplier the planted mechanism: the factor on the failure chance of every touch of a
+ *     vulnerable customer (their needs are less often understood the first time)
  * @param taxonomy the reason taxonomy file (from {@code demand.taxonomy})
  */
 public record GenerateSettings(
@@ -39,6 +42,8 @@ public record GenerateSettings(
     int serviceAccounts,
     long customersPerFile,
     List<PlantedSet> planted,
+    double vulnerableShare,
+    double vulnerableFailureMultiplier,
     String taxonomy) {
 
   /** Raw export formats. */
@@ -122,6 +127,14 @@ public record GenerateSettings(
       throw new SettingsException(
           "generate.base-failure-rate is " + baseFailureRate + ": it must be above 0 and below 0.5 (default 0.12).");
     }
+    if (!(vulnerableShare >= 0 && vulnerableShare < 1)) {
+      throw new SettingsException("generate.vulnerable.share is " + vulnerableShare
+          + ": it must be at least 0 and below 1 (default 0.08).");
+    }
+    if (!(vulnerableFailureMultiplier >= 1)) {
+      throw new SettingsException("generate.vulnerable.failure-multiplier is " + vulnerableFailureMultiplier
+          + ": it must be at least 1 (1 plants no difference; default 2.0).");
+    }
     if (serviceAccounts < 0) {
       throw new SettingsException("generate.service-accounts is " + serviceAccounts + ": it must be 0 or more.");
     }
@@ -186,6 +199,8 @@ public record GenerateSettings(
         c.getInt("generate.service-accounts"),
         c.getLong("generate.customers-per-file"),
         planted,
+        c.getDouble("generate.vulnerable.share"),
+        c.getDouble("generate.vulnerable.failure-multiplier"),
         settings.path("demand.taxonomy"));
   }
 

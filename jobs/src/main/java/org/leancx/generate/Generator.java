@@ -88,6 +88,8 @@ public final class Generator {
   static final String PRODUCT = "product";
   static final String SEGMENT = "segment";
   static final String REGION = "region";
+  /** The customer's vulnerability flag (Y or N), on every contact of the customer as a CRM export carries it. */
+  static final String VULNERABLE = "vulnerability_flag";
   static final String AUTOMATION_FLOW = "automation_flow";
 
   /** The raw contacts columns, in file order. */
@@ -95,7 +97,7 @@ public final class Generator {
       List.of(
           "contact_ref", "customer_number", "channel_name", "direction", "start_time", "end_time", "wait_sec",
           "reason_code", "disposition", "team_name", "agent_id", "case_ref", "bot_flow", "product", "segment",
-          "region");
+          "region", VULNERABLE);
   /** The raw case-event columns, in file order. */
   public static final List<String> CASE_EVENT_COLUMNS =
       List.of("event_ref", "case_ref", "customer_number", "activity", "event_time", "lifecycle", "resource",
@@ -103,7 +105,7 @@ public final class Generator {
   /** The truth columns of one clean contact. */
   public static final List<String> TRUTH_COLUMNS =
       List.of("contact_ref", "planted_recontact", "planted_prior_contact_ref", "planted_chain_id",
-          "planted_chain_position", "planted_journey_id", "service_account", "need_family");
+          "planted_chain_position", "planted_journey_id", "service_account", "need_family", VULNERABLE);
   /** The kinds of dirty rows. */
   public static final List<String> DIRTY_KINDS =
       List.of("DUPLICATE_EXACT", "MISSING_ID", "MISSING_CUSTOMER", "BAD_TIMESTAMP", "ENDED_BEFORE_STARTED");
@@ -290,6 +292,9 @@ public final class Generator {
         .withColumn(REGION, Draws.pick(d.uniform("region", id), World.REGIONS, 30, 35, 15, 20))
         .withColumn(PRODUCT, Draws.pick(d.uniform("product", id), World.PRODUCTS, 30, 15, 30, 15, 10))
         .withColumn("planted_service_account", serviceAccount)
+        .withColumn(VULNERABLE,
+            when(not(serviceAccount).and(d.chance(lit(s.vulnerableShare()), "vulnerable", id)), lit("Y"))
+                .otherwise(lit("N")))
         .withColumn("episodes", when(serviceAccount, lit(0)).otherwise(episodes));
   }
 
@@ -397,7 +402,9 @@ public final class Generator {
                     "leg2_wait", waitSeconds(col("leg2_channel"), d, "wait2", tk),
                     "failed",
                         d.uniform("fail", tk)
-                            .lt(least(lit(0.95), multiplier(s.planted()).multiply(s.baseFailureRate())))))
+                            .lt(least(lit(0.95), multiplier(s.planted()).multiply(s.baseFailureRate())
+                                .multiply(when(col(VULNERABLE).equalTo("Y"), s.vulnerableFailureMultiplier())
+                                    .otherwise(1.0))))))
             .withColumn(
                 "duration",
                 col("handle")
@@ -633,6 +640,7 @@ public final class Generator {
                 col(PRODUCT),
                 col(SEGMENT),
                 col(REGION),
+                col(VULNERABLE),
                 key.as("ref_key"),
                 when(leg.equalTo(1), col(CHANNEL)).when(leg.equalTo(2), col("leg2_channel")).otherwise(col("out_channel"))
                     .as(CHANNEL),
@@ -690,6 +698,7 @@ public final class Generator {
             col(PRODUCT),
             col(SEGMENT),
             col(REGION),
+            col(VULNERABLE),
             id.multiply(1024L).plus(b.multiply(64)).plus(c).as("ref_key"),
             col(CHANNEL),
             lit("inbound").as("direction"),
@@ -739,7 +748,8 @@ public final class Generator {
       col("bot_flow"),
       col(PRODUCT),
       col(SEGMENT),
-      col(REGION)
+      col(REGION),
+      col(VULNERABLE)
     };
   }
 
@@ -855,7 +865,8 @@ public final class Generator {
             when(not(sa), col("truth_position")).as("planted_chain_position"),
             col("truth_journey").as("planted_journey_id"),
             sa.as("service_account"),
-            col(NEED_FAMILY));
+            col(NEED_FAMILY),
+            col(VULNERABLE));
   }
 
   /** The planted condition sets as a small table. */

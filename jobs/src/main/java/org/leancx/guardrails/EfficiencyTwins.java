@@ -19,13 +19,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.leancx.capacity.LeanScorecard;
 import org.leancx.capacity.ReportingPeriod;
-import org.leancx.common.JobRunner;
-import org.leancx.common.Settings;
-import org.leancx.common.Step;
-import org.leancx.common.Summarised;
-import org.leancx.common.Warehouse;
-import org.leancx.demand.DemandTables;
-import org.leancx.ingest.CanonicalTables;
 
 /**
  * Efficiency twins (Goodhart's law: a measure that becomes a target stops measuring): per period and team, the
@@ -35,9 +28,6 @@ import org.leancx.ingest.CanonicalTables;
  * repeats of all teams add up to the recontacts whose prior contact had a team. Semantics in docs/GUARDRAILS.md.
  */
 public final class EfficiencyTwins {
-  /** Job name in pipeline_runs. */
-  public static final String JOB = "guardrails";
-
   private static final String PERIOD_START = "period_start";
   private static final String TEAM = "team";
   private static final String CONTACT_ID = "contact_id";
@@ -55,42 +45,6 @@ public final class EfficiencyTwins {
   static final long MIN_SETTLED_FOR_FLAG = 20;
 
   private EfficiencyTwins() {}
-
-  /** Counts of one run. */
-  public record Result(long rows, long periods, long teams, long flagged) implements Summarised {
-    /** E.g. {@code efficiency_twins 48 rows (6 periods x 8 teams), 2 flagged}. */
-    @Override
-    public String summary() {
-      return String.format(java.util.Locale.ROOT,
-          "efficiency_twins %,d rows (%,d periods, %,d teams), %,d flagged (handle time down, repeats caused up)",
-          rows, periods, teams, flagged);
-    }
-  }
-
-  /** Reads contact_demand and the contacts' handle times, writes efficiency_twins, and records the run. */
-  public static Result run(Warehouse warehouse, Settings settings, GuardrailSettings guardrails) {
-    return JobRunner.run(warehouse, settings, JOB, "period=" + guardrails.period(), run -> {
-      Dataset<Row> demand = warehouse.read(DemandTables.CONTACT_DEMAND);
-      Dataset<Row> contacts = warehouse.read(CanonicalTables.CONTACTS);
-      run.input(DemandTables.CONTACT_DEMAND);
-      run.input(CanonicalTables.CONTACTS);
-      Dataset<Row> twins = twins(demand, contacts, guardrails.period());
-      Step.run(warehouse.spark(), JOB, "efficiency_twins per " + guardrails.period().name().toLowerCase(
-          java.util.Locale.ROOT), () -> warehouse.replaceAll(GuardrailTables.EFFICIENCY_TWINS, twins, run.id()));
-      long rows = run.output(GuardrailTables.EFFICIENCY_TWINS);
-      Row counts = warehouse.read(GuardrailTables.EFFICIENCY_TWINS)
-          .agg(org.apache.spark.sql.functions.countDistinct(col(PERIOD_START)),
-              org.apache.spark.sql.functions.countDistinct(col(TEAM)),
-              sum(when(col("goodhart_flag"), 1L).otherwise(0L)))
-          .first();
-      long periods = counts.getLong(0);
-      long teams = counts.getLong(1);
-      long flagged = counts.isNullAt(2) ? 0 : counts.getLong(2);
-      run.count("efficiency_twins_rows", rows);
-      run.count("efficiency_twins_flagged", flagged);
-      return new Result(rows, periods, teams, flagged);
-    });
-  }
 
   /**
    * efficiency_twins from contact_demand (contact_id, contact_date, team, fcr_status, is_recontact, prior_contact_id,

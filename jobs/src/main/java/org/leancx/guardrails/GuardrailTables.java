@@ -5,6 +5,7 @@ import static org.apache.spark.sql.types.DataTypes.DateType;
 import static org.apache.spark.sql.types.DataTypes.DoubleType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
+import static org.apache.spark.sql.types.DataTypes.createArrayType;
 import static org.leancx.common.TableContract.optional;
 import static org.leancx.common.TableContract.required;
 
@@ -65,4 +66,73 @@ public final class GuardrailTables {
               "counts_consistent",
               "settled_contacts <= contacts AND complaints_caused <= repeats_caused AND contacts > 0",
               "costs_not_negative", "contact_cost >= 0 AND caused_cost >= 0"));
+
+  /** {@code protected_outcomes}: vulnerable customers' outcomes beside everyone else's, with intervals. */
+  public static final TableContract PROTECTED_OUTCOMES =
+      new TableContract(
+          "protected_outcomes",
+          1,
+          "One row per period (guardrails.vulnerable.period, by the journey's started_at), journey type and segment:"
+              + " the outcomes of the journeys of customers in vulnerable circumstances (guardrails.vulnerable) beside"
+              + " those of the other customers, each rate and percentile with its 95% interval, and a flag where the"
+              + " vulnerable segment is worse beyond the intervals. Counts are kept beside the rates, so that periods"
+              + " can be summed. Replaced as a whole by each guardrails run. See docs/GUARDRAILS.md.",
+          TableContract.schema(
+              required("period_start", DateType, "First day of the period (the 1st for month, a Monday for week)"),
+              required("period", StringType, "WEEK or MONTH (guardrails.vulnerable.period)"),
+              required("journey_type", StringType, "Journey type, as in journeys"),
+              required("segment", StringType, "vulnerable (a contact of the customer carries the configured"
+                  + " attribute value), other, or unknown (journeys without a customer: case events only)"),
+              required("customers", LongType, "Distinct customers of the journeys"),
+              required("journeys", LongType, "Journeys that started in the period"),
+              required("closed_journeys", LongType, "Of those, CLOSED ones (lead time known)"),
+              required("contacts", LongType, "Contacts of those journeys found in contact_demand (service accounts'"
+                  + " contacts are not there)"),
+              required("classified_contacts", LongType, "Contacts with demand_class VALUE or FAILURE"),
+              required("failure_contacts", LongType, "Contacts with demand_class FAILURE"),
+              optional("failure_demand_share", DoubleType, "failure_contacts / classified_contacts"),
+              optional("failure_demand_share_low", DoubleType, "Lower bound of its 95% Wilson interval"),
+              optional("failure_demand_share_high", DoubleType, "Upper bound of its 95% Wilson interval"),
+              required("settled_contacts", LongType, "Contacts with fcr_status RESOLVED_FIRST_TIME or REPEATED"),
+              required("resolved_first_time", LongType, "Contacts with fcr_status RESOLVED_FIRST_TIME"),
+              optional("fcr_rate", DoubleType, "resolved_first_time / settled_contacts"),
+              optional("fcr_rate_low", DoubleType, "Lower bound of its 95% Wilson interval"),
+              optional("fcr_rate_high", DoubleType, "Upper bound of its 95% Wilson interval"),
+              required("recontacts", LongType, "Contacts flagged is_recontact"),
+              optional("repeat_rate", DoubleType, "recontacts / contacts"),
+              optional("repeat_rate_low", DoubleType, "Lower bound of its 95% Wilson interval"),
+              optional("repeat_rate_high", DoubleType, "Upper bound of its 95% Wilson interval"),
+              required("complaints", LongType, "Contacts with failure_subtype complaint"),
+              optional("complaint_share", DoubleType, "complaints / contacts"),
+              optional("complaint_share_low", DoubleType, "Lower bound of its 95% Wilson interval"),
+              optional("complaint_share_high", DoubleType, "Upper bound of its 95% Wilson interval"),
+              optional("lead_time_p50_seconds", DoubleType, "Median lead time of the closed journeys (journeys"
+                  + ".lead_time_seconds, interpolated)"),
+              optional("lead_time_p50_low_seconds", DoubleType, "Lower bound of its 95% distribution-free interval"
+                  + " (an order statistic of the closed journeys' lead times)"),
+              optional("lead_time_p50_high_seconds", DoubleType, "Upper bound of that interval"),
+              optional("lead_time_p85_seconds", DoubleType, "85th percentile of the closed journeys' lead time"),
+              optional("lead_time_p85_low_seconds", DoubleType, "Lower bound of its 95% distribution-free interval"),
+              optional("lead_time_p85_high_seconds", DoubleType, "Upper bound of that interval"),
+              required("slo_assessed", LongType, "Journeys of a type with an objective (journeys.slo.objectives, the"
+                  + " first that names the type, else one for \"*\") that are closed, or open and already beyond it"),
+              required("slo_met", LongType, "Of those, closed within the objective"),
+              optional("slo_attainment", DoubleType, "slo_met / slo_assessed; null when none is assessed (the"
+                  + " type has no objective)"),
+              optional("slo_attainment_low", DoubleType, "Lower bound of its 95% Wilson interval"),
+              optional("slo_attainment_high", DoubleType, "Upper bound of its 95% Wilson interval"),
+              required("worse_than_other", BooleanType, "On a vulnerable row: at least one measure is worse than on"
+                  + " the other segment's row of the same period and journey type beyond the intervals (the two 95%"
+                  + " intervals do not overlap); false on the other rows"),
+              required("worse_on", createArrayType(StringType, false), "The measures worse beyond the intervals:"
+                  + " failure_demand_share, fcr_rate, repeat_rate, complaint_share, lead_time_p85, slo_attainment"),
+              required("complete_period", BooleanType, "The journeys' start days cover every day of the period")),
+          List.of(),
+          List.of("period_start", "journey_type", "segment"),
+          Map.of(
+              "counts_consistent",
+              "closed_journeys <= journeys AND failure_contacts <= classified_contacts AND classified_contacts <="
+                  + " contacts AND resolved_first_time <= settled_contacts AND slo_met <= slo_assessed",
+              "segment_known", "segment IN ('vulnerable', 'other', 'unknown')",
+              "flag_only_on_vulnerable", "segment = 'vulnerable' OR NOT worse_than_other"));
 }

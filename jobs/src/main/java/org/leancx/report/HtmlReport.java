@@ -34,7 +34,7 @@ public final class HtmlReport {
   /** The charts of the report, by their data-chart name, in order. */
   public static final List<String> CHARTS =
       List.of("failure-share", "root-conditions", "lead-time", "flow-efficiency", "wip-littles-law", "slo-burn",
-          "capacity", "efficiency-twins");
+          "capacity", "efficiency-twins", "vulnerable-outcomes");
 
   /** What one report run wrote: the file, and the charts drawn and the ones without data. */
   public record Result(Path file, List<String> drawn, List<String> noData) implements Summarised {
@@ -102,7 +102,13 @@ public final class HtmlReport {
                 "Per team, over the settled contacts of every period (efficiency_twins): the repeats its contacts"
                     + " caused per 100 contacts, with the mean handle time and the full cost per need beside it."
                     + " [flag]: in its latest complete period the team's handle time fell while its repeats rose.",
-                "./leancx guardrails", List.of(GuardrailTables.EFFICIENCY_TWINS), this::efficiencyTwins));
+                "./leancx guardrails", List.of(GuardrailTables.EFFICIENCY_TWINS), this::efficiencyTwins),
+            new Chart("vulnerable-outcomes", "Vulnerable customers against everyone else",
+                "Per period (protected_outcomes, all journey types pooled): the share of settled contacts not"
+                    + " resolved first time, for customers in vulnerable circumstances (guardrails.vulnerable) and for"
+                    + " the others. A persistent gap is a harm the averages hide; the table holds the intervals and"
+                    + " the measures worse beyond them.",
+                "./leancx guardrails", List.of(GuardrailTables.PROTECTED_OUTCOMES), this::vulnerableOutcomes));
     Map<String, String> sections = new LinkedHashMap<>();
     List<String> drawn = new ArrayList<>();
     List<String> noData = new ArrayList<>();
@@ -319,6 +325,23 @@ public final class HtmlReport {
     }
     return Svg.lines("slo-burn", "Error-budget burn rate per SLO period (dashed: 1.0 = budget spent)", "burn rate",
         series(rows), 1.0, false, partial);
+  }
+
+  private String vulnerableOutcomes() {
+    List<Row> rows =
+        query("SELECT segment, period_start,"
+            + " 1.0D - CAST(sum(resolved_first_time) AS DOUBLE) / sum(settled_contacts)"
+            + " FROM report_protected_outcomes WHERE segment IN ('vulnerable', 'other')"
+            + " GROUP BY segment, period_start HAVING sum(settled_contacts) > 0 ORDER BY segment DESC, period_start");
+    if (rows.isEmpty()) {
+      return null;
+    }
+    Set<LocalDate> partial = new TreeSet<>();
+    for (Row r : query("SELECT DISTINCT period_start FROM report_protected_outcomes WHERE NOT complete_period")) {
+      partial.add(r.getDate(0).toLocalDate());
+    }
+    return Svg.lines("vulnerable-outcomes", "Not resolved first time: vulnerable customers and the others",
+        "share of settled contacts", series(rows), Double.NaN, true, partial);
   }
 
   private String efficiencyTwins() {

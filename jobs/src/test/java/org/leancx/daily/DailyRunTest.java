@@ -76,7 +76,7 @@ class DailyRunTest extends SparkTestBase {
     long t2 = System.nanoTime();
     assertThat(Contracts.all().stream().filter(dayByDay::exists).map(TableContract::name))
         .contains("contact_demand", "journeys", "root_conditions", "root_conditions_trend", "lean_scorecard",
-            "efficiency_twins");
+            "efficiency_twins", "protected_outcomes");
     for (TableContract c : Contracts.all()) {
       if (c.equals(RunLog.PIPELINE_RUNS) || !dayByDay.exists(c)) {
         continue;

@@ -96,6 +96,9 @@ class WorkerLossTest extends SparkTestBase {
                   "--conf", "spark.driver.host=127.0.0.1",
                   "--conf", "spark.ui.port=" + uiPort,
                   "--conf", "spark.executor.memory=768m",
+                  // Two one-core executors: waiting up to 3 s (the default) for a busy executor that holds a cached
+                  // partition only idles the other one. The kill and the recovery do not depend on it.
+                  "--conf", "spark.locality.wait=0s",
                   "--conf", "spark.executor.extraJavaOptions=" + String.join(" ", StandaloneCluster.ADD_OPENS),
                   appJar.toString(),
                   "demo",

@@ -1,0 +1,107 @@
+package org.leancx.guardrails;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import java.util.Locale;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.leancx.common.JobRunner;
+import org.leancx.common.Settings;
+import org.leancx.common.Step;
+import org.leancx.common.Summarised;
+import org.leancx.common.Warehouse;
+import org.leancx.demand.DemandTables;
+import org.leancx.ingest.CanonicalTables;
+import org.leancx.journeys.JourneySettings;
+import org.leancx.journeys.JourneyTables;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The guardrails job: the protective measures beside the efficiency ones. Writes efficiency_twins (from
+ * contact_demand and contacts) and protected_outcomes (from journeys, journey_steps, contact_demand and contacts).
+ */
+public final class Guardrails {
+  /** Job name in pipeline_runs. */
+  public static final String JOB = "guardrails";
+
+  private static final Logger LOG = LoggerFactory.getLogger(Guardrails.class);
+
+  private Guardrails() {}
+
+  /** Counts of one run; protected-outcome counts are -1 when the journeys tables are missing. */
+  public record Result(long twinsRows, long periods, long teams, long flagged, long protectedRows,
+      long vulnerableCustomers, long worseRows) implements Summarised {
+    /** E.g. {@code efficiency_twins 48 rows (6 periods, 8 teams), 2 flagged ...; protected_outcomes ...}. */
+    @Override
+    public String summary() {
+      String twins = String.format(Locale.ROOT,
+          "efficiency_twins %,d rows (%,d periods, %,d teams), %,d flagged (handle time down, repeats caused up)",
+          twinsRows, periods, teams, flagged);
+      return twins + (protectedRows < 0
+          ? "; protected_outcomes not written (no journeys table: run leancx journeys first)"
+          : String.format(Locale.ROOT,
+              "; protected_outcomes %,d rows, %,d vulnerable customers, %,d rows worse than the others",
+              protectedRows, vulnerableCustomers, worseRows));
+    }
+  }
+
+  /** Writes efficiency_twins and protected_outcomes, and records the run. */
+  public static Result run(Warehouse warehouse, Settings settings, GuardrailSettings guardrails) {
+    String arguments = "period=" + guardrails.period() + " vulnerable-period=" + guardrails.protectedPeriod();
+    return JobRunner.run(warehouse, settings, JOB, arguments, run -> {
+      Dataset<Row> demand = warehouse.read(DemandTables.CONTACT_DEMAND);
+      Dataset<Row> contacts = warehouse.read(CanonicalTables.CONTACTS);
+      run.input(DemandTables.CONTACT_DEMAND);
+      run.input(CanonicalTables.CONTACTS);
+      Dataset<Row> twins = EfficiencyTwins.twins(demand, contacts, guardrails.period());
+      Step.run(warehouse.spark(), JOB, "efficiency_twins per " + guardrails.period().name().toLowerCase(Locale.ROOT),
+          () -> warehouse.replaceAll(GuardrailTables.EFFICIENCY_TWINS, twins, run.id()));
+      long rows = run.output(GuardrailTables.EFFICIENCY_TWINS);
+      Row counts = warehouse.read(GuardrailTables.EFFICIENCY_TWINS)
+          .agg(countDistinct(col("period_start")), countDistinct(col("team")),
+              sum(when(col("goodhart_flag"), 1L).otherwise(0L)))
+          .first();
+      long flagged = counts.isNullAt(2) ? 0 : counts.getLong(2);
+      run.count("efficiency_twins_rows", rows);
+      run.count("efficiency_twins_flagged", flagged);
+
+      if (!warehouse.exists(JourneyTables.JOURNEYS) || !warehouse.exists(JourneyTables.JOURNEY_STEPS)) {
+        LOG.warn("No journeys table in the warehouse: protected_outcomes is not written. Run leancx journeys first"
+            + " (leancx daily runs it before guardrails).");
+        return new Result(rows, counts.getLong(0), counts.getLong(1), flagged, -1, -1, -1);
+      }
+      run.input(JourneyTables.JOURNEYS);
+      run.input(JourneyTables.JOURNEY_STEPS);
+      Dataset<Row> vulnerable =
+          ProtectedOutcomes.vulnerableCustomers(contacts, guardrails.vulnerableAttribute(),
+              guardrails.vulnerableValues()).cache();
+      try {
+        long vulnerableCustomers = vulnerable.count();
+        if (vulnerableCustomers == 0) {
+          LOG.warn("No contact has {} in {} under attributes: every customer is in the segment 'other'. Keep the"
+              + " column in the source mapping (keep = [\"{}\"]) or set guardrails.vulnerable.", guardrails
+              .vulnerableValues(), guardrails.vulnerableAttribute(), guardrails.vulnerableAttribute());
+        }
+        Dataset<Row> outcomes = ProtectedOutcomes.outcomes(warehouse.read(JourneyTables.JOURNEYS),
+            warehouse.read(JourneyTables.JOURNEY_STEPS), demand, vulnerable,
+            JourneySettings.from(settings).objectives(), guardrails.protectedPeriod());
+        Step.run(warehouse.spark(), JOB,
+            "protected_outcomes per " + guardrails.protectedPeriod().name().toLowerCase(Locale.ROOT),
+            () -> warehouse.replaceAll(GuardrailTables.PROTECTED_OUTCOMES, outcomes, run.id()));
+        long protectedRows = run.output(GuardrailTables.PROTECTED_OUTCOMES);
+        long worse = warehouse.read(GuardrailTables.PROTECTED_OUTCOMES).where(col("worse_than_other")).count();
+        run.count("protected_outcomes_rows", protectedRows);
+        run.count("vulnerable_customers", vulnerableCustomers);
+        run.count("protected_outcomes_worse", worse);
+        return new Result(rows, counts.getLong(0), counts.getLong(1), flagged, protectedRows, vulnerableCustomers,
+            worse);
+      } finally {
+        vulnerable.unpersist();
+      }
+    });
+  }
+}

@@ -85,3 +85,21 @@ SELECT period_start, journey_type, segment, journeys, round(fcr_rate, 3) AS fcr,
 FROM leancx.protected_outcomes
 WHERE segment <> 'unknown'
 ORDER BY worse_than_other DESC, period_start, journey_type, segment
+
+-- COMMAND ----------
+
+-- MAGIC %md
+-- MAGIC ## Automation SLOs (`leancx.automation_slo`): containment and safe hand-off against their error budgets
+-- MAGIC Per period and flow; a status of EXHAUSTED in a flow's latest assessed period (the latest with settled
+-- MAGIC contacts) is what `leancx guardrails --fail-on-exhausted` stops the line for. Flows without an objective
+-- MAGIC have rates but no budget.
+
+-- COMMAND ----------
+
+SELECT period_start, automation_flow, routed_contacts, round(containment_rate, 3) AS containment,
+       containment_objective, round(containment_burn_rate, 2) AS containment_burn, containment_status,
+       hand_offs, round(safe_hand_off_rate, 3) AS safe_hand_off, safe_hand_off_objective,
+       round(safe_hand_off_burn_rate, 2) AS safe_hand_off_burn, safe_hand_off_status,
+       automation_induced_contacts, round(automation_induced_cost, 2) AS automation_induced_cost
+FROM leancx.automation_slo
+ORDER BY automation_flow, period_start

@@ -36,6 +36,7 @@ public final class Contracts {
         CapacityTables.LEAN_SCORECARD,
         org.leancx.guardrails.GuardrailTables.EFFICIENCY_TWINS,
         org.leancx.guardrails.GuardrailTables.PROTECTED_OUTCOMES,
+        org.leancx.guardrails.GuardrailTables.AUTOMATION_SLO,
         RunLog.PIPELINE_RUNS);
   }
 }

@@ -58,6 +58,13 @@ final class DailyCommand implements Callable<Integer> {
   @Option(names = "--no-report", description = "Do not write the HTML report.")
   boolean noReport;
 
+  @Option(
+      names = "--fail-on-exhausted",
+      description = "Stop the line: after the run (of the last date), exit with status "
+          + GuardrailsCommand.EXHAUSTED_EXIT + ", naming the flow and the SLO, when an automation flow's error budget"
+          + " is exhausted in its latest assessed period of automation_slo (as leancx guardrails --fail-on-exhausted).")
+  boolean failOnExhausted;
+
   @Override
   public Integer call() {
     if ((date == null) == (from == null && to == null)) {
@@ -95,6 +102,15 @@ final class DailyCommand implements Callable<Integer> {
     }
     if (runs > 1) {
       System.out.printf(java.util.Locale.ROOT, "daily: %d dates in %.1f s%n", runs, (System.nanoTime() - t0) / 1e9);
+    }
+    if (failOnExhausted && env.warehouse().exists(org.leancx.guardrails.GuardrailTables.AUTOMATION_SLO)) {
+      java.util.List<String> exhausted = org.leancx.guardrails.Guardrails.exhausted(
+          env.warehouse().read(org.leancx.guardrails.GuardrailTables.AUTOMATION_SLO));
+      if (!exhausted.isEmpty()) {
+        spec.commandLine().getErr().println("daily: stopping the line (--fail-on-exhausted): error budget exhausted for "
+            + String.join("; ", exhausted));
+        return GuardrailsCommand.EXHAUSTED_EXIT;
+      }
     }
     return 0;
   }

@@ -12,10 +12,35 @@ import org.leancx.common.SettingsException;
  * @param vulnerableAttribute the key of contacts.attributes that marks customers in vulnerable circumstances
  * @param vulnerableValues the values of that attribute that mark them (compared exactly)
  * @param protectedPeriod period of one protected_outcomes row (WEEK or MONTH), by the journey's start
+ * @param automation the automation SLOs (automation_slo)
  */
 public record GuardrailSettings(
     ReportingPeriod period, String vulnerableAttribute, List<String> vulnerableValues,
-    ReportingPeriod protectedPeriod) {
+    ReportingPeriod protectedPeriod, Automation automation) {
+
+  /**
+   * One automation flow's objectives: the shares of routed contacts contained and of hand-offs that are safe; null
+   * for no objective.
+   *
+   * @param flow the flow (contacts.automation_flow), or "*" for every flow without its own
+   */
+  public record FlowObjective(String flow, Double containment, Double safeHandOff) {}
+
+  /**
+   * The {@code guardrails.automation} section.
+   *
+   * @param objectives the objectives, first match wins
+   * @param atRiskBurnRate burn rate from which an objective is AT_RISK
+   */
+  public record Automation(List<FlowObjective> objectives, double atRiskBurnRate) {
+    public Automation {
+      objectives = List.copyOf(objectives);
+      if (!(atRiskBurnRate > 0 && atRiskBurnRate <= 1)) {
+        throw new SettingsException("guardrails.automation.at-risk-burn-rate is " + atRiskBurnRate
+            + ": it must be above 0 and at most 1 (default 0.75).");
+      }
+    }
+  }
 
   public GuardrailSettings {
     if (vulnerableAttribute == null || vulnerableAttribute.isBlank()) {
@@ -38,6 +63,39 @@ public record GuardrailSettings(
         c.getString("guardrails.vulnerable.attribute").trim(),
         c.getStringList("guardrails.vulnerable.values"),
         ReportingPeriod.parse("guardrails.vulnerable.period", c.getString("guardrails.vulnerable.period"),
-            ReportingPeriod.WEEK, ReportingPeriod.MONTH));
+            ReportingPeriod.WEEK, ReportingPeriod.MONTH),
+        new Automation(objectives(c), c.getDouble("guardrails.automation.at-risk-burn-rate")));
+  }
+
+  private static List<FlowObjective> objectives(com.typesafe.config.Config c) {
+    List<FlowObjective> out = new java.util.ArrayList<>();
+    List<? extends com.typesafe.config.Config> items = c.getConfigList("guardrails.automation.objectives");
+    for (int i = 0; i < items.size(); i++) {
+      com.typesafe.config.Config o = items.get(i);
+      String where = "guardrails.automation.objectives[" + i + "]";
+      if (!o.hasPath("flow") || o.getString("flow").isBlank()) {
+        throw new SettingsException(where + " has no flow: give the automation_flow it is for, or \"*\".");
+      }
+      Double containment = share(o, "containment", where);
+      Double safe = share(o, "safe-hand-off", where);
+      if (containment == null && safe == null) {
+        throw new SettingsException(where + " (flow " + o.getString("flow") + ") has neither containment nor"
+            + " safe-hand-off: give at least one target, a share strictly between 0 and 1.");
+      }
+      out.add(new FlowObjective(o.getString("flow").trim(), containment, safe));
+    }
+    return out;
+  }
+
+  private static Double share(com.typesafe.config.Config o, String key, String where) {
+    if (!o.hasPath(key)) {
+      return null;
+    }
+    double v = o.getDouble(key);
+    if (!(v > 0 && v < 1)) {
+      throw new SettingsException(where + "." + key + " is " + v + ": it must be a share strictly between 0 and 1,"
+          + " e.g. 0.8.");
+    }
+    return v;
   }
 }

@@ -135,4 +135,61 @@ public final class GuardrailTables {
                   + " contacts AND resolved_first_time <= settled_contacts AND slo_met <= slo_assessed",
               "segment_known", "segment IN ('vulnerable', 'other', 'unknown')",
               "flag_only_on_vulnerable", "segment = 'vulnerable' OR NOT worse_than_other"));
+
+  /** {@code automation_slo}: containment and safe hand-off per automation flow, with objectives and budgets. */
+  public static final TableContract AUTOMATION_SLO =
+      new TableContract(
+          "automation_slo",
+          1,
+          "One row per period (guardrails.period, by contact_date) and automation flow (contact_demand"
+              + ".automation_flow): containment and safe hand-off, each against the flow's objective with an error"
+              + " budget, burn rate and status as in journey_slo, and the automation-induced failure demand the"
+              + " flow caused. Replaced as a whole by each guardrails run. See docs/GUARDRAILS.md.",
+          TableContract.schema(
+              required("period_start", DateType, "First day of the period (a Monday for week, the 1st for month)"),
+              required("period", StringType, "WEEK or MONTH (guardrails.period)"),
+              required("automation_flow", StringType, "The bot or IVR flow that routed the contacts"),
+              required("routed_contacts", LongType, "Contacts the flow routed (automation_flow), in the period"),
+              required("settled_contacts", LongType, "Of those, settled (fcr_status not PENDING): the contacts"
+                  + " containment is assessed on"),
+              required("contained", LongType, "Settled routed contacts without a team (no person handled them) and"
+                  + " with no later contact of their chain that a person handled"),
+              optional("containment_rate", DoubleType, "contained / settled_contacts"),
+              optional("containment_objective", DoubleType, "The flow's objective (guardrails.automation.objectives);"
+                  + " null when none applies"),
+              optional("containment_error_budget", DoubleType, "Allowed breaches: (1 - objective) x settled_contacts"),
+              optional("containment_budget_remaining", DoubleType, "Error budget minus breaches (negative when"
+                  + " overspent)"),
+              optional("containment_burn_rate", DoubleType, "Breaches / error budget; null without an objective or"
+                  + " with no settled_contacts"),
+              optional("containment_status", StringType, "EXHAUSTED when the breaches exceed the budget, AT_RISK from"
+                  + " guardrails.automation.at-risk-burn-rate, else OK; null without an objective or with no"
+                  + " settled_contacts"),
+              required("hand_offs", LongType, "Transfers to a person (is_transfer, with a team) that followed a"
+                  + " routed contact and are settled"),
+              required("safe_hand_offs", LongType, "Of those, RESOLVED_FIRST_TIME (the person resolved the need;"
+                  + " unsafe: REPEATED, the customer came back)"),
+              optional("safe_hand_off_rate", DoubleType, "safe_hand_offs / hand_offs"),
+              optional("safe_hand_off_objective", DoubleType, "The flow's objective (guardrails.automation.objectives);"
+                  + " null when none applies"),
+              optional("safe_hand_off_error_budget", DoubleType, "Allowed breaches: (1 - objective) x hand_offs"),
+              optional("safe_hand_off_budget_remaining", DoubleType, "Error budget minus breaches (negative when"
+                  + " overspent)"),
+              optional("safe_hand_off_burn_rate", DoubleType, "Breaches / error budget; null without an objective or"
+                  + " with no hand_offs"),
+              optional("safe_hand_off_status", StringType, "EXHAUSTED when the breaches exceed the budget, AT_RISK from"
+                  + " guardrails.automation.at-risk-burn-rate, else OK; null without an objective or with no"
+                  + " hand_offs"),
+              required("automation_induced_contacts", LongType, "Contacts with decided_by automation_induced whose"
+                  + " prior contact the flow routed (recontacts and transfers after it)"),
+              required("automation_induced_cost", DoubleType, "Their cost (contact_demand.cost)"),
+              required("complete_period", BooleanType, "The contacts cover every day of the period")),
+          List.of(),
+          List.of("period_start", "automation_flow"),
+          Map.of(
+              "counts_consistent",
+              "settled_contacts <= routed_contacts AND contained <= settled_contacts AND safe_hand_offs <= hand_offs",
+              "status_known",
+              "(containment_status IS NULL OR containment_status IN ('OK', 'AT_RISK', 'EXHAUSTED')) AND"
+                  + " (safe_hand_off_status IS NULL OR safe_hand_off_status IN ('OK', 'AT_RISK', 'EXHAUSTED'))"));
 }

@@ -33,15 +33,19 @@ public final class Guardrails {
   private Guardrails() {}
 
   /** Counts of one run; protected-outcome counts are -1 when the journeys tables are missing. */
-  public record Result(long twinsRows, long periods, long teams, long flagged, long protectedRows,
-      long vulnerableCustomers, long worseRows) implements Summarised {
+  public record Result(long twinsRows, long periods, long teams, long flagged, long automationRows,
+      java.util.List<String> exhausted, long protectedRows, long vulnerableCustomers, long worseRows)
+      implements Summarised {
     /** E.g. {@code efficiency_twins 48 rows (6 periods, 8 teams), 2 flagged ...; protected_outcomes ...}. */
     @Override
     public String summary() {
       String twins = String.format(Locale.ROOT,
           "efficiency_twins %,d rows (%,d periods, %,d teams), %,d flagged (handle time down, repeats caused up)",
           twinsRows, periods, teams, flagged);
-      return twins + (protectedRows < 0
+      String automation = String.format(Locale.ROOT, "; automation_slo %,d rows, %s", automationRows,
+          exhausted.isEmpty() ? "no error budget exhausted in its latest assessed period"
+              : "error budget exhausted in its latest assessed period: " + String.join(", ", exhausted));
+      return twins + automation + (protectedRows < 0
           ? "; protected_outcomes not written (no journeys table: run leancx journeys first)"
           : String.format(Locale.ROOT,
               "; protected_outcomes %,d rows, %,d vulnerable customers, %,d rows worse than the others",
@@ -69,10 +73,18 @@ public final class Guardrails {
       run.count("efficiency_twins_rows", rows);
       run.count("efficiency_twins_flagged", flagged);
 
+      Dataset<Row> automation = AutomationSlo.automationSlo(demand, guardrails.automation(), guardrails.period());
+      Step.run(warehouse.spark(), JOB, "automation_slo per " + guardrails.period().name().toLowerCase(Locale.ROOT),
+          () -> warehouse.replaceAll(GuardrailTables.AUTOMATION_SLO, automation, run.id()));
+      long automationRows = run.output(GuardrailTables.AUTOMATION_SLO);
+      java.util.List<String> exhausted = exhausted(warehouse.read(GuardrailTables.AUTOMATION_SLO));
+      run.count("automation_slo_rows", automationRows);
+      run.count("automation_slo_exhausted", exhausted.size());
+
       if (!warehouse.exists(JourneyTables.JOURNEYS) || !warehouse.exists(JourneyTables.JOURNEY_STEPS)) {
         LOG.warn("No journeys table in the warehouse: protected_outcomes is not written. Run leancx journeys first"
             + " (leancx daily runs it before guardrails).");
-        return new Result(rows, counts.getLong(0), counts.getLong(1), flagged, -1, -1, -1);
+        return new Result(rows, counts.getLong(0), counts.getLong(1), flagged, automationRows, exhausted, -1, -1, -1);
       }
       run.input(JourneyTables.JOURNEYS);
       run.input(JourneyTables.JOURNEY_STEPS);
@@ -97,11 +109,38 @@ public final class Guardrails {
         run.count("protected_outcomes_rows", protectedRows);
         run.count("vulnerable_customers", vulnerableCustomers);
         run.count("protected_outcomes_worse", worse);
-        return new Result(rows, counts.getLong(0), counts.getLong(1), flagged, protectedRows, vulnerableCustomers,
-            worse);
+        return new Result(rows, counts.getLong(0), counts.getLong(1), flagged, automationRows, exhausted,
+            protectedRows, vulnerableCustomers, worse);
       } finally {
         vulnerable.unpersist();
       }
     });
+  }
+
+  /**
+   * The objectives whose error budget is exhausted in their latest assessed period of automation_slo, as "FLOW
+   * containment (attainment 0.52 against 0.60, period 2026-06-22)": what --fail-on-exhausted stops the line for. Per
+   * flow and SLO, the latest period with a status (an objective and at least one settled contact or hand-off): the
+   * current period's contacts are mostly PENDING (too recent to tell), so the latest period alone would rarely say
+   * anything; an exhausted budget of an earlier period than that is history.
+   */
+  public static java.util.List<String> exhausted(Dataset<Row> automationSlo) {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (String slo : java.util.List.of("containment", "safe_hand_off")) {
+      Dataset<Row> assessed = automationSlo.where(col(slo + "_status").isNotNull());
+      Dataset<Row> latest = assessed.groupBy(col("automation_flow").as("_flow"))
+          .agg(org.apache.spark.sql.functions.max(col("period_start")).as("_latest"));
+      for (Row r : assessed
+          .join(latest, col("automation_flow").equalTo(col("_flow")).and(col("period_start").equalTo(col("_latest"))))
+          .where(col(slo + "_status").equalTo(AutomationSlo.EXHAUSTED))
+          .orderBy("automation_flow")
+          .collectAsList()) {
+        out.add(String.format(Locale.ROOT, "%s %s (attainment %.3f against %.3f, period %s)",
+            r.<String>getAs("automation_flow"), slo, r.<Double>getAs(slo + "_rate"),
+            r.<Double>getAs(slo + "_objective"), r.getAs("period_start")));
+      }
+    }
+    java.util.Collections.sort(out);
+    return out;
   }
 }

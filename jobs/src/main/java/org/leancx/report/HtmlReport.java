@@ -34,7 +34,7 @@ public final class HtmlReport {
   /** The charts of the report, by their data-chart name, in order. */
   public static final List<String> CHARTS =
       List.of("failure-share", "root-conditions", "lead-time", "flow-efficiency", "wip-littles-law", "slo-burn",
-          "capacity", "efficiency-twins", "vulnerable-outcomes");
+          "capacity", "efficiency-twins", "automation-burn", "vulnerable-outcomes");
 
   /** What one report run wrote: the file, and the charts drawn and the ones without data. */
   public record Result(Path file, List<String> drawn, List<String> noData) implements Summarised {
@@ -103,6 +103,11 @@ public final class HtmlReport {
                     + " caused per 100 contacts, with the mean handle time and the full cost per need beside it."
                     + " [flag]: in its latest complete period the team's handle time fell while its repeats rose.",
                 "./leancx guardrails", List.of(GuardrailTables.EFFICIENCY_TWINS), this::efficiencyTwins),
+            new Chart("automation-burn", "Automation SLOs: error-budget burn per flow",
+                "Breaches / allowed breaches per period for each automation flow's containment and safe hand-off"
+                    + " objective (automation_slo); above the dashed line (1.0) the budget is spent, and"
+                    + " leancx guardrails --fail-on-exhausted stops the line when that happens in the latest assessed period.",
+                "./leancx guardrails", List.of(GuardrailTables.AUTOMATION_SLO), this::automationBurn),
             new Chart("vulnerable-outcomes", "Vulnerable customers against everyone else",
                 "Per period (protected_outcomes, all journey types pooled): the share of settled contacts not"
                     + " resolved first time, for customers in vulnerable circumstances (guardrails.vulnerable) and for"
@@ -325,6 +330,23 @@ public final class HtmlReport {
     }
     return Svg.lines("slo-burn", "Error-budget burn rate per SLO period (dashed: 1.0 = budget spent)", "burn rate",
         series(rows), 1.0, false, partial);
+  }
+
+  private String automationBurn() {
+    List<Row> rows =
+        query("SELECT concat(automation_flow, ' containment'), period_start, containment_burn_rate"
+            + " FROM report_automation_slo WHERE containment_burn_rate IS NOT NULL"
+            + " UNION ALL SELECT concat(automation_flow, ' safe hand-off'), period_start, safe_hand_off_burn_rate"
+            + " FROM report_automation_slo WHERE safe_hand_off_burn_rate IS NOT NULL ORDER BY 1, 2");
+    if (rows.isEmpty()) {
+      return null;
+    }
+    Set<LocalDate> partial = new TreeSet<>();
+    for (Row r : query("SELECT DISTINCT period_start FROM report_automation_slo WHERE NOT complete_period")) {
+      partial.add(r.getDate(0).toLocalDate());
+    }
+    return Svg.lines("automation-burn", "Error-budget burn rate per flow and SLO (dashed: 1.0 = budget spent)",
+        "burn rate", series(rows), 1.0, false, partial);
   }
 
   private String vulnerableOutcomes() {

@@ -332,6 +332,15 @@ public final class HtmlReport {
         series(rows), 1.0, false, partial);
   }
 
+  /** The period_start values of a view's rows with complete_period false: drawn as light points. */
+  private Set<LocalDate> partialPeriods(String view) {
+    Set<LocalDate> partial = new TreeSet<>();
+    for (Row r : query("SELECT DISTINCT period_start FROM " + view + " WHERE NOT complete_period")) {
+      partial.add(r.getDate(0).toLocalDate());
+    }
+    return partial;
+  }
+
   private String automationBurn() {
     List<Row> rows =
         query("SELECT concat(automation_flow, ' containment'), period_start, containment_burn_rate"
@@ -341,10 +350,7 @@ public final class HtmlReport {
     if (rows.isEmpty()) {
       return null;
     }
-    Set<LocalDate> partial = new TreeSet<>();
-    for (Row r : query("SELECT DISTINCT period_start FROM report_automation_slo WHERE NOT complete_period")) {
-      partial.add(r.getDate(0).toLocalDate());
-    }
+    Set<LocalDate> partial = partialPeriods("report_automation_slo");
     return Svg.lines("automation-burn", "Error-budget burn rate per flow and SLO (dashed: 1.0 = budget spent)",
         "burn rate", series(rows), 1.0, false, partial);
   }
@@ -358,10 +364,7 @@ public final class HtmlReport {
     if (rows.isEmpty()) {
       return null;
     }
-    Set<LocalDate> partial = new TreeSet<>();
-    for (Row r : query("SELECT DISTINCT period_start FROM report_protected_outcomes WHERE NOT complete_period")) {
-      partial.add(r.getDate(0).toLocalDate());
-    }
+    Set<LocalDate> partial = partialPeriods("report_protected_outcomes");
     return Svg.lines("vulnerable-outcomes", "Not resolved first time: vulnerable customers and the others",
         "share of settled contacts", series(rows), Double.NaN, true, partial);
   }

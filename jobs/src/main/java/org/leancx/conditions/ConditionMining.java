@@ -214,7 +214,11 @@ public final class ConditionMining {
         .select(col(Touches.ITEMS), col(Touches.FAILED), col(Touches.FAILURE_COST))
         .mapPartitions(countPartition, Encoders.row(MEASURE_SCHEMA))
         .groupBy(SET_KEY)
-        .agg(sum(SUPPORT).as(SUPPORT), sum(FAILURES).as(FAILURES), sum(COST).as(COST));
+        // The partitions' cost sums come in the order the shuffle delivers them: summed as decimals, so that a rerun
+        // gives the same bits (a double sum in another order differed in its last digit: --check-identical caught it
+        // on root_conditions_explained.excess_cost).
+        .agg(sum(SUPPORT).as(SUPPORT), sum(FAILURES).as(FAILURES),
+            org.leancx.capacity.LeanScorecard.exactSum(col(COST), 9).as(COST));
   }
 
   /**
@@ -490,7 +494,10 @@ public final class ConditionMining {
   /** Turns measured rows (set_key, support, failures, failure_cost) into {@link MeasuredSet}s. */
   public static List<MeasuredSet> toMeasuredSets(List<Row> rows) {
     List<MeasuredSet> out = new ArrayList<>(rows.size());
-    for (Row r : rows) {
+    // In key order, not in the order the partitions arrived: the pruning then meets its ties in the same order.
+    List<Row> ordered = new ArrayList<>(rows);
+    ordered.sort(java.util.Comparator.comparing((Row r) -> r.getString(0)));
+    for (Row r : ordered) {
       String k = r.getString(0);
       List<String> conditions = k.isEmpty() ? List.of() : List.of(k.split(SEPARATOR, -1));
       out.add(new MeasuredSet(conditions, r.getLong(1), r.getLong(2), r.isNullAt(3) ? 0.0 : r.getDouble(3)));

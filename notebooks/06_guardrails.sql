@@ -103,3 +103,21 @@ SELECT period_start, automation_flow, routed_contacts, round(containment_rate, 3
        automation_induced_contacts, round(automation_induced_cost, 2) AS automation_induced_cost
 FROM leancx.automation_slo
 ORDER BY automation_flow, period_start
+
+-- COMMAND ----------
+
+-- MAGIC %md
+-- MAGIC ## The scorecard's protective columns (`leancx.lean_scorecard`)
+-- MAGIC The organisation's rows, each efficiency figure beside its guardrail: FCR of vulnerable customers against
+-- MAGIC the others, containment and safe hand-off pooled over the automation flows, the flow SLOs exhausted, and the
+-- MAGIC teams flagged by efficiency_twins (handle time down, repeats caused up).
+
+-- COMMAND ----------
+
+SELECT period_start, contacts, round(fcr_rate, 3) AS fcr, vulnerable_contacts,
+       round(vulnerable_fcr_rate, 3) AS vulnerable_fcr, round(other_fcr_rate, 3) AS other_fcr,
+       round(containment_rate, 3) AS containment, round(safe_hand_off_rate, 3) AS safe_hand_off,
+       automation_induced_contacts, automation_slos_exhausted, goodhart_teams, complete_period
+FROM leancx.lean_scorecard
+WHERE journey_type = 'ALL'
+ORDER BY period_start

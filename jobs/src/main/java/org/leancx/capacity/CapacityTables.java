@@ -135,7 +135,7 @@ public final class CapacityTables {
   public static final TableContract LEAN_SCORECARD =
       new TableContract(
           "lean_scorecard",
-          2,
+          3,
           "One row per period (scorecard.period) and journey type, with journey_type = 'ALL' for the whole"
               + " organisation: the Lean metric tree on one page. Columns from a source table that does not exist are"
               + " null, and `sources` lists the tables used; complete_period = false marks a first or last period the"
@@ -175,7 +175,25 @@ public final class CapacityTables {
               // Last, as schema evolution adds it to a table written by contract v1.
               required(ReportingPeriod.COMPLETE_PERIOD, BooleanType, "True when contact_demand covers every day of"
                   + " the period (its first contact_date on or before period_start, its last on or after the period's"
-                  + " last day); false for a partial first or last period, whose counts and sums are not comparable")),
+                  + " last day); false for a partial first or last period, whose counts and sums are not comparable"),
+              // The protective columns (contract v3), last for the same reason; docs/GUARDRAILS.md.
+              optional("vulnerable_contacts", LongType, "contact_demand and contacts: of contacts, those of customers"
+                  + " in vulnerable circumstances (guardrails.vulnerable: any contact of theirs has the attribute"
+                  + " value)"),
+              optional("vulnerable_fcr_rate", DoubleType, "fcr_rate of the vulnerable customers' contacts; null when"
+                  + " none is settled"),
+              optional("other_fcr_rate", DoubleType, "fcr_rate of the other customers' contacts: set beside"
+                  + " vulnerable_fcr_rate, a gap is a guardrail breach (protected_outcomes has the intervals)"),
+              optional("containment_rate", DoubleType, "automation_slo: sum(contained) / sum(settled_contacts) over"
+                  + " the flows and the rows whose period_start is in the period; 'ALL' rows only"),
+              optional("safe_hand_off_rate", DoubleType, "automation_slo: sum(safe_hand_offs) / sum(hand_offs), as"
+                  + " containment_rate"),
+              optional("automation_induced_contacts", LongType, "automation_slo: automation-induced contacts; 'ALL'"
+                  + " rows only"),
+              optional("automation_slos_exhausted", LongType, "automation_slo: flow objectives (containment or safe"
+                  + " hand-off) with status EXHAUSTED in the rows of the period; 'ALL' rows only"),
+              optional("goodhart_teams", LongType, "efficiency_twins: teams flagged in the period (goodhart_flag:"
+                  + " handle time down and repeats caused up against their previous period); 'ALL' rows only")),
           List.of(),
           List.of("period_start", "journey_type"),
           Map.of(

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.percentile;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.try_divide;
@@ -27,6 +28,10 @@ import org.leancx.common.Step;
 import org.leancx.common.Summarised;
 import org.leancx.common.TableContract;
 import org.leancx.common.Warehouse;
+import org.leancx.guardrails.GuardrailSettings;
+import org.leancx.guardrails.GuardrailTables;
+import org.leancx.guardrails.ProtectedOutcomes;
+import org.leancx.ingest.CanonicalTables;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,17 +67,30 @@ public final class LeanScorecard {
    * @param journeySlo journey_slo, or null
    * @param capacityWhatIf capacity_whatif, or null
    * @param rootConditions root_conditions, or null
+   * @param vulnerableCustomers the customer_key of the customers in vulnerable circumstances (guardrails.vulnerable),
+   *     or null for no vulnerable columns
+   * @param automationSlo automation_slo, or null
+   * @param efficiencyTwins efficiency_twins, or null
    */
   public record Sources(
       Dataset<Row> contactDemand,
       Dataset<Row> journeys,
       Dataset<Row> journeySlo,
       Dataset<Row> capacityWhatIf,
-      Dataset<Row> rootConditions) {
+      Dataset<Row> rootConditions,
+      Dataset<Row> vulnerableCustomers,
+      Dataset<Row> automationSlo,
+      Dataset<Row> efficiencyTwins) {
     public Sources {
       if (contactDemand == null) {
         throw new IllegalArgumentException("contact_demand is required: run `leancx failure-demand` first.");
       }
+    }
+
+    /** The sources without the guardrails' (protective columns null). */
+    public Sources(Dataset<Row> contactDemand, Dataset<Row> journeys, Dataset<Row> journeySlo,
+        Dataset<Row> capacityWhatIf, Dataset<Row> rootConditions) {
+      this(contactDemand, journeys, journeySlo, capacityWhatIf, rootConditions, null, null, null);
     }
 
     /** The names of the tables present, in the order of the scorecard's columns. */
@@ -89,6 +107,15 @@ public final class LeanScorecard {
       }
       if (rootConditions != null) {
         names.add(Inputs.RootConditions.CONTRACT.name());
+      }
+      if (vulnerableCustomers != null) {
+        names.add(CanonicalTables.CONTACTS.name());
+      }
+      if (automationSlo != null) {
+        names.add(GuardrailTables.AUTOMATION_SLO.name());
+      }
+      if (efficiencyTwins != null) {
+        names.add(GuardrailTables.EFFICIENCY_TWINS.name());
       }
       return List.copyOf(names);
     }
@@ -116,9 +143,10 @@ public final class LeanScorecard {
         JOB,
         "period=" + scorecard.period(),
         run -> {
+          Dataset<Row> contactDemand = warehouse.read(Inputs.ContactDemand.CONTRACT);
           Sources sources =
               new Sources(
-                  warehouse.read(Inputs.ContactDemand.CONTRACT),
+                  contactDemand,
                   optional(warehouse, Inputs.Journeys.CONTRACT, Inputs.Journeys.JOURNEY_TYPE,
                       Inputs.Journeys.STATUS, Inputs.Journeys.ENDED_AT, Inputs.Journeys.LEAD_TIME_SECONDS,
                       Inputs.Journeys.FLOW_EFFICIENCY),
@@ -127,10 +155,16 @@ public final class LeanScorecard {
                   optional(warehouse, CapacityTables.CAPACITY_WHATIF, CapacityWhatIf.INTERVAL_DATE,
                       CapacityWhatIf.FAILURE_AGENT_HOURS),
                   optional(warehouse, Inputs.RootConditions.CONTRACT, Inputs.RootConditions.CONDITIONS,
-                      Inputs.RootConditions.EXCESS_COST, Inputs.RootConditions.RANK, Inputs.RootConditions.OUTCOME));
+                      Inputs.RootConditions.EXCESS_COST, Inputs.RootConditions.RANK, Inputs.RootConditions.OUTCOME),
+                  vulnerableCustomers(warehouse, settings, contactDemand),
+                  optional(warehouse, GuardrailTables.AUTOMATION_SLO, "period_start", "settled_contacts", "contained",
+                      "hand_offs", "safe_hand_offs", "automation_induced_contacts", "containment_status",
+                      "safe_hand_off_status"),
+                  optional(warehouse, GuardrailTables.EFFICIENCY_TWINS, "period_start", "goodhart_flag"));
           run.input(Inputs.ContactDemand.CONTRACT);
           for (TableContract c : List.of(Inputs.Journeys.CONTRACT, Inputs.JourneySlo.CONTRACT,
-              CapacityTables.CAPACITY_WHATIF, Inputs.RootConditions.CONTRACT)) {
+              CapacityTables.CAPACITY_WHATIF, Inputs.RootConditions.CONTRACT, CanonicalTables.CONTACTS,
+              GuardrailTables.AUTOMATION_SLO, GuardrailTables.EFFICIENCY_TWINS)) {
             if (sources.names().contains(c.name())) {
               run.input(c);
             }
@@ -169,6 +203,25 @@ public final class LeanScorecard {
     return table;
   }
 
+  /**
+   * The customers in vulnerable circumstances by guardrails.vulnerable (docs/GUARDRAILS.md), from contacts.attributes;
+   * null when contacts does not exist or contact_demand has no customer_key (an older or partial table).
+   */
+  private static Dataset<Row> vulnerableCustomers(Warehouse warehouse, Settings settings,
+      Dataset<Row> contactDemand) {
+    if (!warehouse.exists(CanonicalTables.CONTACTS)) {
+      LOG.info("scorecard: contacts does not exist; the vulnerable-customer columns are null");
+      return null;
+    }
+    if (!Set.of(contactDemand.columns()).contains("customer_key")) {
+      LOG.warn("scorecard: contact_demand lacks customer_key; the vulnerable-customer columns are null");
+      return null;
+    }
+    GuardrailSettings guardrails = GuardrailSettings.from(settings);
+    return ProtectedOutcomes.vulnerableCustomers(warehouse.read(CanonicalTables.CONTACTS),
+        guardrails.vulnerableAttribute(), guardrails.vulnerableValues());
+  }
+
   /** The whole scorecard from its sources. */
   public static Dataset<Row> scorecard(Sources sources, ScorecardSettings scorecard) {
     Dataset<Row> card = contactMetrics(sources.contactDemand(), scorecard);
@@ -188,6 +241,15 @@ public final class LeanScorecard {
     } else {
       card = card.join(topRootConditions(sources.rootConditions()), new String[] {JOURNEY_TYPE}, "left");
     }
+    card = join(card, sources.vulnerableCustomers() == null ? null
+            : vulnerableMetrics(sources.contactDemand(), sources.vulnerableCustomers(), scorecard),
+        Map.of("vulnerable_contacts", DataTypes.LongType, "vulnerable_fcr_rate", DataTypes.DoubleType,
+            "other_fcr_rate", DataTypes.DoubleType));
+    card = join(card, sources.automationSlo() == null ? null : automationMetrics(sources.automationSlo(), scorecard),
+        Map.of("containment_rate", DataTypes.DoubleType, "safe_hand_off_rate", DataTypes.DoubleType,
+            "automation_induced_contacts", DataTypes.LongType, "automation_slos_exhausted", DataTypes.LongType));
+    card = join(card, sources.efficiencyTwins() == null ? null : goodhartMetrics(sources.efficiencyTwins(), scorecard),
+        Map.of("goodhart_teams", DataTypes.LongType));
     card = scorecard.period().withCompletePeriod(card, PERIOD_START, sources.contactDemand(),
         col(Inputs.ContactDemand.CONTACT_DATE));
     Column sourceNames = array(sources.names().stream().map(n -> lit(n)).toArray(Column[]::new));
@@ -275,6 +337,69 @@ public final class LeanScorecard {
             sum(col(Inputs.JourneySlo.ELIGIBLE)).as("_eligible"))
         .withColumn("slo_attainment", try_divide(col("_met"), col("_eligible")))
         .drop("_met", "_eligible");
+  }
+
+  /**
+   * The first-contact resolution of the vulnerable customers' contacts and of the others', as fcr_rate (PENDING left
+   * out), and the vulnerable customers' contacts, from contact_demand (customer_key).
+   */
+  public static Dataset<Row> vulnerableMetrics(Dataset<Row> contactDemand, Dataset<Row> vulnerableCustomers,
+      ScorecardSettings scorecard) {
+    Dataset<Row> marked =
+        contactDemand.join(
+            vulnerableCustomers.select(col("customer_key").as("_vulnerable_key"), lit(true).as("_vulnerable")),
+            col("customer_key").equalTo(col("_vulnerable_key")), "left");
+    Column vulnerable = coalesce(col("_vulnerable"), lit(false));
+    Column status = col(Inputs.ContactDemand.FCR_STATUS);
+    Column resolved = status.equalTo(Inputs.ContactDemand.RESOLVED_FIRST_TIME);
+    Column settled = resolved.or(status.equalTo(Inputs.ContactDemand.REPEATED));
+    return byPeriodAndType(
+            marked,
+            scorecard.period().start(col(Inputs.ContactDemand.CONTACT_DATE)),
+            col(scorecard.journeyTypeColumn()),
+            countWhere(vulnerable).as("vulnerable_contacts"),
+            countWhere(vulnerable.and(resolved)).as("_v_resolved"),
+            countWhere(vulnerable.and(settled)).as("_v_settled"),
+            countWhere(not(vulnerable).and(resolved)).as("_o_resolved"),
+            countWhere(not(vulnerable).and(settled)).as("_o_settled"))
+        .withColumn("vulnerable_fcr_rate", try_divide(col("_v_resolved"), col("_v_settled")))
+        .withColumn("other_fcr_rate", try_divide(col("_o_resolved"), col("_o_settled")))
+        .drop("_v_resolved", "_v_settled", "_o_resolved", "_o_settled");
+  }
+
+  /**
+   * Containment and safe hand-off pooled over the automation flows (sum of contained / sum of settled routed
+   * contacts, sum of safe hand-offs / sum of hand-offs), automation-induced contacts, and the flow SLOs whose status
+   * is EXHAUSTED, of the automation_slo rows whose period_start is in the period: organisation rows only.
+   */
+  public static Dataset<Row> automationMetrics(Dataset<Row> automationSlo, ScorecardSettings scorecard) {
+    return automationSlo
+        .groupBy(scorecard.period().start(col("period_start")).as(PERIOD_START))
+        .agg(
+            sum(col("contained")).as("_contained"),
+            sum(col("settled_contacts")).as("_settled"),
+            sum(col("safe_hand_offs")).as("_safe"),
+            sum(col("hand_offs")).as("_hand_offs"),
+            sum(col("automation_induced_contacts")).as("automation_induced_contacts"),
+            countWhere(col("containment_status").equalTo("EXHAUSTED")).plus(
+                countWhere(col("safe_hand_off_status").equalTo("EXHAUSTED"))).as("automation_slos_exhausted"))
+        .withColumn("containment_rate", try_divide(col("_contained"), col("_settled")))
+        .withColumn("safe_hand_off_rate", try_divide(col("_safe"), col("_hand_offs")))
+        .drop("_contained", "_settled", "_safe", "_hand_offs")
+        .withColumn(JOURNEY_TYPE, lit(ALL));
+  }
+
+  /** The efficiency_twins rows of the period with goodhart_flag (handle time down, repeats caused up): 'ALL' only. */
+  public static Dataset<Row> goodhartMetrics(Dataset<Row> efficiencyTwins, ScorecardSettings scorecard) {
+    return efficiencyTwins
+        .groupBy(scorecard.period().start(col("period_start")).as(PERIOD_START))
+        .agg(countWhere(col("goodhart_flag")).as("goodhart_teams"))
+        .withColumn(JOURNEY_TYPE, lit(ALL));
+  }
+
+  /** The number of rows where {@code condition} holds (null counts as false). */
+  public static Column countWhere(Column condition) {
+    return sum(when(condition, 1L).otherwise(0L));
   }
 
   /** Agent-hours consumed by failure demand per period, over all queues: organisation rows only. */

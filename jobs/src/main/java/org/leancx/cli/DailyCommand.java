@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Run every job after ingest for a logical date, in one JVM and one Spark session: failure-demand, journeys,"
-          + " root-conditions, lead-time-model predict (when a model was trained), capacity, scorecard, guardrails and"
+          + " root-conditions, lead-time-model predict (when a model was trained), capacity, guardrails, scorecard and"
           + " the report. The jobs read contacts, case events and contact_demand as known at the end of the date, so a"
           + " rerun of the date leaves the same tables. Schedule it after the day's ingest. Semantics:"
           + " docs/DAILY.md.",

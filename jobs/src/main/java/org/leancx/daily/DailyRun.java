@@ -130,8 +130,9 @@ public final class DailyRun {
             + " (train one with `leancx lead-time-model train`; daily runs then forecast with the newest)");
       }
       timed(jobs, out, "capacity", () -> CapacityWhatIf.run(w, s, CapacitySettings.from(s)));
-      timed(jobs, out, "scorecard", () -> LeanScorecard.run(w, s, ScorecardSettings.from(s)));
+      // Guardrails before the scorecard, which reads their tables for its protective columns.
       timed(jobs, out, "guardrails", () -> Guardrails.run(w, s, GuardrailSettings.from(s)));
+      timed(jobs, out, "scorecard", () -> LeanScorecard.run(w, s, ScorecardSettings.from(s)));
       if (reportFile != null) {
         timed(jobs, out, "report", () -> {
           try {

@@ -28,6 +28,8 @@ import org.leancx.common.SettingsException;
  * @param vulnerableShare chance that a customer is in vulnerable circumstances (vulnerability_flag Y)
  * @param vulnerableFailureMultiplier the planted mechanism: the factor on the failure chance of every touch of a
  *     vulnerable customer (their needs are less often understood the first time)
+ * @param automation the planted automation flow that hands off more, and badly
+ * @param fastTeam the planted team that handles faster and causes more repeats
  * @param taxonomy the reason taxonomy file (from {@code demand.taxonomy})
  */
 public record GenerateSettings(
@@ -44,7 +46,59 @@ public record GenerateSettings(
     List<PlantedSet> planted,
     double vulnerableShare,
     double vulnerableFailureMultiplier,
+    PlantedAutomation automation,
+    FastTeam fastTeam,
     String taxonomy) {
+
+  /** The share of bot touches that hand off to a person, for every bot flow but the planted one. */
+  public static final double BOT_HAND_OFF_SHARE = 0.25;
+
+  /**
+   * The planted automation flow (generate.automation): bot contacts are split 50/50 between the two bot flows at
+   * random, so the other bot flow is its control.
+   *
+   * @param flow the bot flow
+   * @param handOffShare the chance that it hands a touch off to a person (the other flow: {@link #BOT_HAND_OFF_SHARE})
+   * @param unsafeHandOffMultiplier the factor on the failure chance of a touch it hands off
+   */
+  public record PlantedAutomation(String flow, double handOffShare, double unsafeHandOffMultiplier) {
+    public PlantedAutomation {
+      if (!(handOffShare >= 0 && handOffShare < 1)) {
+        throw new SettingsException("generate.automation.hand-off-share is " + handOffShare
+            + ": it must be at least 0 and below 1 (default 0.4; the other bot flow hands off 0.25).");
+      }
+      if (!(unsafeHandOffMultiplier >= 1 && unsafeHandOffMultiplier <= 50)) {
+        throw new SettingsException("generate.automation.unsafe-hand-off-multiplier is " + unsafeHandOffMultiplier
+            + ": it must be between 1 and 50 (1 plants no difference; default 2.0).");
+      }
+    }
+
+    /** The containment of the flow over the other bot flow's that this plants: (1 - share) / (1 - 0.25). */
+    public double containmentRatio() {
+      return (1 - handOffShare) / (1 - BOT_HAND_OFF_SHARE);
+    }
+  }
+
+  /**
+   * The planted team told to cut handle time (generate.fast-team): the other teams of its skill group, at the other
+   * sites, are its control.
+   *
+   * @param team the team, {@code <group>-<site>}
+   * @param handleMultiplier the factor on the handle time of its contacts
+   * @param failureMultiplier the factor on the failure chance of the touches it ends (handles last)
+   */
+  public record FastTeam(String team, double handleMultiplier, double failureMultiplier) {
+    public FastTeam {
+      if (!(handleMultiplier > 0 && handleMultiplier <= 10)) {
+        throw new SettingsException("generate.fast-team.handle-multiplier is " + handleMultiplier
+            + ": it must be above 0 and at most 10 (1 plants no difference; default 0.7).");
+      }
+      if (!(failureMultiplier >= 1 && failureMultiplier <= 50)) {
+        throw new SettingsException("generate.fast-team.failure-multiplier is " + failureMultiplier
+            + ": it must be between 1 and 50 (1 plants no difference; default 1.8).");
+      }
+    }
+  }
 
   /** Raw export formats. */
   public enum Format {
@@ -201,6 +255,11 @@ public record GenerateSettings(
         planted,
         c.getDouble("generate.vulnerable.share"),
         c.getDouble("generate.vulnerable.failure-multiplier"),
+        new PlantedAutomation(c.getString("generate.automation.flow").trim(),
+            c.getDouble("generate.automation.hand-off-share"),
+            c.getDouble("generate.automation.unsafe-hand-off-multiplier")),
+        new FastTeam(c.getString("generate.fast-team.team").trim(), c.getDouble("generate.fast-team.handle-multiplier"),
+            c.getDouble("generate.fast-team.failure-multiplier")),
         settings.path("demand.taxonomy"));
   }
 

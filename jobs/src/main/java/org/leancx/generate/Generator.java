@@ -186,6 +186,7 @@ public final class Generator {
   private static Result generate(SparkSession spark, GenerateSettings s) {
     World world = new World(Taxonomy.read(Path.of(s.taxonomy())));
     validatePlanted(world, s.planted());
+    validateGuardrailTruths(world, s);
     Draws draws = new Draws(s.seed());
 
     Dataset<Row> customers = customers(spark, s, draws);
@@ -363,9 +364,21 @@ public final class Generator {
             .when(channel.equalTo("branch"), concat(lit("branch-"), col(REGION)))
             .when(channel.equalTo("web"), lit(World.WEB_TEAM))
             .when(channel.equalTo("letter"), lit(World.MAIL_TEAM));
+    GenerateSettings.PlantedAutomation bot = s.automation();
+    GenerateSettings.FastTeam fast = s.fastTeam();
     Column transferShare =
-        when(channel.equalTo("phone"), 0.08).when(channel.equalTo("chat"), 0.06).when(channel.equalTo("bot"), 0.25)
+        when(channel.equalTo("phone"), 0.08).when(channel.equalTo("chat"), 0.06)
+            .when(channel.equalTo("bot").and(flow.equalTo(bot.flow())), bot.handOffShare())
+            .when(channel.equalTo("bot"), GenerateSettings.BOT_HAND_OFF_SHARE)
             .otherwise(0.0);
+    // The planted guardrail truths: the fast team's shorter contacts, and the factors on a touch's failure chance
+    // from the planted flow's hand-offs and from the fast team ending the touch (handling its last contact).
+    Column lastTeam = when(col("transferred"), col("leg2_team")).otherwise(col(TEAM));
+    Column guardrailMultiplier =
+        when(col(AUTOMATION_FLOW).equalTo(bot.flow()).and(col("transferred")), bot.unsafeHandOffMultiplier())
+            .otherwise(1.0)
+            .multiply(when(coalesce(lastTeam.equalTo(fast.team()), lit(false)), fast.failureMultiplier())
+                .otherwise(1.0));
     Column leg2Site =
         when(d.chance(lit(HOME_SITE_SHARE), "home2", tk), World.homeSite(col(REGION)))
             .otherwise(Draws.pick(d.uniform("site2", tk), World.SITES, 1, 1, 1, 1));
@@ -384,7 +397,7 @@ public final class Generator {
                     AUTOMATION_FLOW, flow,
                     TEAM, team,
                     REASON, w.reason(col(NEED_FAMILY), col("failure_reason"), d.uniform("reason", tk)),
-                    "handle", handleSeconds(channel, d, "handle", tk),
+                    "handle", fastTeam(handleSeconds(channel, d, "handle", tk), team, fast),
                     "wait", waitSeconds(channel, d, "wait", tk),
                     "transferred", col("transfer_draw").lt(transferShare),
                     "leg2_channel",
@@ -398,13 +411,15 @@ public final class Generator {
                 columns(
                     "agent", when(not(channel.isin("bot", "web")), World.agent(col(TEAM), d.uniform("agent", tk))),
                     "leg2_agent", World.agent(col("leg2_team"), d.uniform("agent2", tk)),
-                    "leg2_handle", handleSeconds(col("leg2_channel"), d, "handle2", tk),
+                    "leg2_handle",
+                        fastTeam(handleSeconds(col("leg2_channel"), d, "handle2", tk), col("leg2_team"), fast),
                     "leg2_wait", waitSeconds(col("leg2_channel"), d, "wait2", tk),
                     "failed",
                         d.uniform("fail", tk)
                             .lt(least(lit(0.95), multiplier(s.planted()).multiply(s.baseFailureRate())
                                 .multiply(when(col(VULNERABLE).equalTo("Y"), s.vulnerableFailureMultiplier())
-                                    .otherwise(1.0))))))
+                                    .otherwise(1.0))
+                                .multiply(guardrailMultiplier)))))
             .withColumn(
                 "duration",
                 col("handle")
@@ -524,6 +539,12 @@ public final class Generator {
             .when(channel.equalTo("branch"), 900.0)
             .otherwise(420.0);
     return d.logNormalSeconds(median, 0.55, 20, 7200, salt, keys);
+  }
+
+  /** The handle time of a contact of the planted fast team, times its handle multiplier (at least 1 s). */
+  static Column fastTeam(Column handle, Column team, GenerateSettings.FastTeam fast) {
+    Column shorter = org.apache.spark.sql.functions.round(handle.multiply(fast.handleMultiplier())).cast("long");
+    return when(coalesce(team.equalTo(fast.team()), lit(false)), greatest(lit(1L), shorter)).otherwise(handle);
   }
 
   /** Queue waits: phone and chat queue, branches have a waiting room, the bot answers at once, async has none. */
@@ -916,6 +937,20 @@ public final class Generator {
 
   // ---------------------------------------------------------------------------------------------------------------
   // Validation and output
+
+  /** Rejects a planted flow or fast team that never occurs (a typo would silently plant nothing). */
+  static void validateGuardrailTruths(World world, GenerateSettings s) {
+    if (!World.BOT_FLOWS.contains(s.automation().flow())) {
+      throw new SettingsException("generate.automation.flow is '" + s.automation().flow()
+          + "': it must be one of the bot flows " + World.BOT_FLOWS + " (the other one is its control).");
+    }
+    List<String> humanTeams = world.teams().stream().filter(t -> World.GROUPS.stream().anyMatch(
+        g -> t.startsWith(g + "-"))).toList();
+    if (!humanTeams.contains(s.fastTeam().team())) {
+      throw new SettingsException("generate.fast-team.team is '" + s.fastTeam().team()
+          + "': it must be a skill group at a site, one of " + humanTeams + ".");
+    }
+  }
 
   /** Rejects planted conditions on unknown values (typos would silently plant nothing). */
   static void validatePlanted(World world, List<PlantedSet> planted) {

@@ -81,10 +81,10 @@ public final class AutomationSlo {
             .groupBy(period.start(col("contact_date")).as(PERIOD_START), col(FLOW))
             .agg(
                 count(lit(1)).as("routed_contacts"),
-                countWhere(col(SETTLED)).as("settled_contacts"),
-                countWhere(col("_contained")).as("contained"),
-                countWhere(col("_hand_off_status").isin("RESOLVED_FIRST_TIME", "REPEATED")).as("hand_offs"),
-                countWhere(col("_hand_off_status").equalTo("RESOLVED_FIRST_TIME")).as("safe_hand_offs"),
+                LeanScorecard.countWhere(col(SETTLED)).as("settled_contacts"),
+                LeanScorecard.countWhere(col("_contained")).as("contained"),
+                LeanScorecard.countWhere(col("_hand_off_status").isin("RESOLVED_FIRST_TIME", "REPEATED")).as("hand_offs"),
+                LeanScorecard.countWhere(col("_hand_off_status").equalTo("RESOLVED_FIRST_TIME")).as("safe_hand_offs"),
                 coalesce(sum(col("_induced")), lit(0L)).as("automation_induced_contacts"),
                 coalesce(LeanScorecard.exactSum(col("_induced_cost"), 9), lit(0.0)).as("automation_induced_cost"))
             .withColumn("period", lit(period.name()));
@@ -146,9 +146,5 @@ public final class AutomationSlo {
 
   private static Column not(Column c) {
     return org.apache.spark.sql.functions.not(c);
-  }
-
-  private static Column countWhere(Column condition) {
-    return sum(when(condition, 1L).otherwise(0L));
   }
 }

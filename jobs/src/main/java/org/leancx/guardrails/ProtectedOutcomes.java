@@ -30,6 +30,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
+import org.leancx.capacity.LeanScorecard;
 import org.leancx.capacity.ReportingPeriod;
 import org.leancx.journeys.JourneyAssembly;
 import org.leancx.journeys.JourneySettings;
@@ -130,12 +131,12 @@ public final class ProtectedOutcomes {
             .groupBy(col(PERIOD_START), col(JOURNEY_TYPE), col(SEGMENT))
             .agg(
                 count(lit(1)).as("contacts"),
-                countWhere(col("demand_class").isin("VALUE", "FAILURE")).as("classified_contacts"),
-                countWhere(col("demand_class").equalTo("FAILURE")).as("failure_contacts"),
-                countWhere(col("fcr_status").isin("RESOLVED_FIRST_TIME", "REPEATED")).as("settled_contacts"),
-                countWhere(col("fcr_status").equalTo("RESOLVED_FIRST_TIME")).as("resolved_first_time"),
-                countWhere(col("is_recontact")).as("recontacts"),
-                countWhere(col("failure_subtype").equalTo("complaint")).as("complaints"));
+                LeanScorecard.countWhere(col("demand_class").isin("VALUE", "FAILURE")).as("classified_contacts"),
+                LeanScorecard.countWhere(col("demand_class").equalTo("FAILURE")).as("failure_contacts"),
+                LeanScorecard.countWhere(col("fcr_status").isin("RESOLVED_FIRST_TIME", "REPEATED")).as("settled_contacts"),
+                LeanScorecard.countWhere(col("fcr_status").equalTo("RESOLVED_FIRST_TIME")).as("resolved_first_time"),
+                LeanScorecard.countWhere(col("is_recontact")).as("recontacts"),
+                LeanScorecard.countWhere(col("failure_subtype").equalTo("complaint")).as("complaints"));
 
     Dataset<Row> rows = journeyMeasures.join(contactMeasures, KEY, "left").na().fill(0L,
         new String[] {"contacts", "classified_contacts", "failure_contacts", "settled_contacts",
@@ -239,7 +240,4 @@ public final class ProtectedOutcomes {
     return measure.startsWith("lead_time_") ? measure + "_high_seconds" : measure + "_high";
   }
 
-  private static Column countWhere(Column condition) {
-    return sum(when(condition, 1L).otherwise(0L));
-  }
 }

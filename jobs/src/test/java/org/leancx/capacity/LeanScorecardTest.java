@@ -170,6 +170,54 @@ class LeanScorecardTest extends SparkTestBase {
   }
 
   @Test
+  void protectiveColumnsComeFromTheVulnerableCustomersAndTheGuardrailTables() {
+    // c1, c2, c3 (billing, week 1) are a vulnerable customer's; c4 (PENDING) and c5 (REPEATED) another's.
+    Dataset<Row> demand = contactDemand.withColumn("customer_key",
+        org.apache.spark.sql.functions.when(col("contact_id").isin("c1", "c2", "c3"), "kv").otherwise("ko"));
+    Dataset<Row> vulnerable = rows(new StructType().add("customer_key", DataTypes.StringType), new Object[] {"kv"});
+    StructType sloSchema = new StructType().add("period_start", DataTypes.DateType)
+        .add("settled_contacts", DataTypes.LongType).add("contained", DataTypes.LongType)
+        .add("hand_offs", DataTypes.LongType).add("safe_hand_offs", DataTypes.LongType)
+        .add("automation_induced_contacts", DataTypes.LongType).add("containment_status", DataTypes.StringType)
+        .add("safe_hand_off_status", DataTypes.StringType);
+    Dataset<Row> slo = rows(sloSchema,
+        new Object[] {Date.valueOf(MON1), 10L, 6L, 4L, 3L, 2L, "OK", "AT_RISK"},
+        new Object[] {Date.valueOf(MON1), 10L, 4L, 0L, 0L, 1L, "EXHAUSTED", null});
+    Dataset<Row> twins = rows(new StructType().add("period_start", DataTypes.DateType)
+            .add("goodhart_flag", DataTypes.BooleanType),
+        new Object[] {Date.valueOf(MON1), true}, new Object[] {Date.valueOf(MON1), false},
+        new Object[] {Date.valueOf(MON2), false});
+    List<Row> rows = LeanScorecard.scorecard(
+        new LeanScorecard.Sources(demand, null, null, null, null, vulnerable, slo, twins), weekly).collectAsList();
+
+    Row all = row(rows, MON1, "ALL");
+    assertThat(all.<Long>getAs("vulnerable_contacts")).isEqualTo(3);
+    assertThat(all.<Double>getAs("vulnerable_fcr_rate")).isCloseTo(2 / 3.0, within(1e-12));
+    assertThat(all.<Double>getAs("other_fcr_rate")).as("c4 is PENDING, c5 REPEATED").isEqualTo(0.0);
+    assertThat(all.<Double>getAs("containment_rate")).as("pooled over the flows: 10 of 20").isEqualTo(0.5);
+    assertThat(all.<Double>getAs("safe_hand_off_rate")).isEqualTo(0.75);
+    assertThat(all.<Long>getAs("automation_induced_contacts")).isEqualTo(3);
+    assertThat(all.<Long>getAs("automation_slos_exhausted")).isEqualTo(1);
+    assertThat(all.<Long>getAs("goodhart_teams")).isEqualTo(1);
+    assertThat(all.<String>getList(all.fieldIndex("sources")))
+        .containsExactly("contact_demand", "contacts", "automation_slo", "efficiency_twins");
+    Row billing = row(rows, MON1, "billing");
+    assertThat(billing.<Long>getAs("vulnerable_contacts")).isEqualTo(3);
+    assertThat(billing.isNullAt(billing.fieldIndex("other_fcr_rate"))).as("billing has no other customer").isTrue();
+    assertThat(billing.isNullAt(billing.fieldIndex("containment_rate"))).as("automation: 'ALL' rows only").isTrue();
+    Row week2 = row(rows, MON2, "ALL");
+    assertThat(week2.<Long>getAs("vulnerable_contacts")).isZero();
+    assertThat(week2.isNullAt(week2.fieldIndex("vulnerable_fcr_rate"))).isTrue();
+    assertThat(week2.<Long>getAs("goodhart_teams")).isZero();
+    assertThat(week2.isNullAt(week2.fieldIndex("containment_rate"))).as("no automation_slo row in week 2").isTrue();
+    // Without the guardrails' sources the protective columns are null.
+    Row none = row(card, MON1, "ALL");
+    for (String c : List.of("vulnerable_contacts", "vulnerable_fcr_rate", "containment_rate", "goodhart_teams")) {
+      assertThat(none.isNullAt(none.fieldIndex(c))).as(c).isTrue();
+    }
+  }
+
+  @Test
   void monthlyRowsHoldTheWholeMonth() {
     ScorecardSettings monthly = ScorecardSettings.from(settings("scorecard.period=month"));
     List<Row> rows =

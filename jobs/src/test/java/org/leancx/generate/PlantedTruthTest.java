@@ -1,14 +1,20 @@
 package org.leancx.generate;
 
+import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.stddev_samp;
 import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.sum;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,7 +45,11 @@ import org.leancx.journeys.Journeys;
  *   <li>journeys and guardrails (protected_outcomes): the planted share of vulnerable customers
  *       (generate.vulnerable.share) lies in the 95% interval of the share found, and the planted mechanism (every
  *       touch of theirs fails generate.vulnerable.failure-multiplier times as often) is recovered from the table's
- *       counts: the ratio of the segments' not-first-time-resolved rates, with its 95% interval, holds the factor.
+ *       counts: the ratio of the segments' not-first-time-resolved rates, with its 95% interval, holds the factor;
+ *   <li>guardrails (automation_slo): the planted bot flow's containment against the other bot flow's, and how much
+ *       more often its hand-offs fail;
+ *   <li>guardrails (efficiency_twins): the planted fast team's handle time and the repeats it causes, against its
+ *       skill group at the other sites.
  * </ul>
  *
  * One class so that the world is generated and loaded once (about 60 s of the e2e profile).
@@ -48,11 +58,19 @@ import org.leancx.journeys.Journeys;
 class PlantedTruthTest extends SparkTestBase {
   private static final double PLANTED_SHARE = 0.08;
   private static final double PLANTED_MULTIPLIER = 2.0;
+  private static final String PLANTED_FLOW = "bot_guided_v2";
+  private static final String CONTROL_FLOW = "bot_faq_v1";
+  private static final double PLANTED_HAND_OFF_SHARE = 0.4;
+  private static final double PLANTED_UNSAFE_MULTIPLIER = 2.0;
+  private static final String FAST_TEAM = "billing-glasgow";
+  private static final double FAST_HANDLE_MULTIPLIER = 0.7;
+  private static final double FAST_FAILURE_MULTIPLIER = 1.8;
   private static final double Z = 1.959963984540054;
 
   private static Warehouse w;
   private static Settings s;
   private static String raw;
+  private static Guardrails.Result guardrails;
 
   @BeforeAll
   static void generateAndLoad() {
@@ -65,7 +83,13 @@ class PlantedTruthTest extends SparkTestBase {
         "generate.customers=2000",
         "generate.seed=42",
         "generate.vulnerable.share=" + PLANTED_SHARE,
-        "generate.vulnerable.failure-multiplier=" + PLANTED_MULTIPLIER);
+        "generate.vulnerable.failure-multiplier=" + PLANTED_MULTIPLIER,
+        "generate.automation.flow=" + PLANTED_FLOW,
+        "generate.automation.hand-off-share=" + PLANTED_HAND_OFF_SHARE,
+        "generate.automation.unsafe-hand-off-multiplier=" + PLANTED_UNSAFE_MULTIPLIER,
+        "generate.fast-team.team=" + FAST_TEAM,
+        "generate.fast-team.handle-multiplier=" + FAST_HANDLE_MULTIPLIER,
+        "generate.fast-team.failure-multiplier=" + FAST_FAILURE_MULTIPLIER);
     Generator.run(w, s);
     IngestJob.run(w, s, "synthetic_contacts", raw + "/contacts");
     IngestJob.run(w, s, "synthetic_case_events", raw + "/case_events");
@@ -111,10 +135,18 @@ class PlantedTruthTest extends SparkTestBase {
     }
   }
 
+  /** The guardrails job's run on the world (with the journeys it needs), once for the tests that read its tables. */
+  private static synchronized Guardrails.Result guardrails() {
+    if (guardrails == null) {
+      Journeys.run(w, s, "test");
+      guardrails = Guardrails.run(w, s, GuardrailSettings.from(s));
+    }
+    return guardrails;
+  }
+
   @Test
   void plantedVulnerableShareAndFailureMultiplierAreRecovered() {
-    Journeys.run(w, s, "test");
-    Guardrails.Result result = Guardrails.run(w, s, GuardrailSettings.from(s));
+    Guardrails.Result result = guardrails();
 
     // The share of customers flagged vulnerable, against the planted chance (service accounts are never flagged).
     long customers = w.read(CanonicalTables.CONTACTS).agg(countDistinct(col("customer_key"))).first().getLong(0);
@@ -142,6 +174,110 @@ class PlantedTruthTest extends SparkTestBase {
     assertThat(PLANTED_MULTIPLIER).as("planted multiplier in the 95%% interval [%s, %s] of the ratio %s", low, high,
         ratio).isBetween(low, high);
     assertThat(result.summary()).contains("protected_outcomes");
+  }
+
+  /**
+   * automation_slo recovers the planted flow against the other bot flow (bot contacts are split between them at
+   * random): its containment over the other's is (1 - 0.4) / (1 - 0.25) = 0.8, and its hand-offs are unsafe
+   * (followed by a recontact) 2.0 times as often. Each planted figure lies in the 95% interval of the ratio found.
+   */
+  @Test
+  void plantedAutomationContainmentAndUnsafeHandOffAreRecovered() {
+    guardrails();
+    Dataset<Row> slo = w.read(GuardrailTables.AUTOMATION_SLO);
+    Row f = flowTotals(slo, PLANTED_FLOW);
+    Row c = flowTotals(slo, CONTROL_FLOW);
+    double plantedContainment = (1 - PLANTED_HAND_OFF_SHARE) / (1 - GenerateSettings.BOT_HAND_OFF_SHARE);
+    double[] containment = ratioInterval("containment", f.getLong(1), f.getLong(0), c.getLong(1), c.getLong(0),
+        plantedContainment);
+    assertThat(plantedContainment).as("planted containment ratio in the 95%% interval %s", Arrays.toString(containment))
+        .isBetween(containment[0], containment[1]);
+    double[] unsafe = ratioInterval("unsafe hand-offs", f.getLong(2) - f.getLong(3), f.getLong(2),
+        c.getLong(2) - c.getLong(3), c.getLong(2), PLANTED_UNSAFE_MULTIPLIER);
+    assertThat(PLANTED_UNSAFE_MULTIPLIER).as("planted unsafe hand-off factor in the 95%% interval %s",
+        Arrays.toString(unsafe)).isBetween(unsafe[0], unsafe[1]);
+  }
+
+  /**
+   * efficiency_twins recovers the planted fast team against its skill group at the other sites (a touch goes to a
+   * site by the customer's region, which nothing else depends on): its mean handle time is 0.7 times theirs, and the
+   * repeats its contacts cause per settled contact 1.8 times theirs.
+   */
+  @Test
+  void plantedFastTeamHandleTimeAndRepeatsAreRecovered() {
+    guardrails();
+    Dataset<Row> twins = w.read(GuardrailTables.EFFICIENCY_TWINS);
+    String group = FAST_TEAM.substring(0, FAST_TEAM.indexOf('-') + 1);
+    Column fast = col("team").equalTo(FAST_TEAM);
+    Column peers = col("team").startsWith(group).and(not(fast));
+    Row t = teamTotals(twins, fast);
+    Row p = teamTotals(twins, peers);
+    // Mean handle time in efficiency_twins: the per-period means weighted by contacts. The fast team is faster.
+    double meanT = t.getDouble(0) / t.getLong(1);
+    double meanP = p.getDouble(0) / p.getLong(1);
+    assertThat(meanT).as("mean handle time of %s against its group elsewhere", FAST_TEAM).isLessThan(meanP);
+    // The planted factor is per contact. The fast team's failures bring their customers back to it more often (a
+    // customer's touches go to their home site), and recontacts come by phone more often, so its channel mix differs
+    // from its peers': the factor is measured channel by channel, the peers' means weighted by the team's mix.
+    Dataset<Row> contacts = w.read(CanonicalTables.CONTACTS).where(col("team").startsWith(group));
+    double numerator = 0;
+    double denominator = 0;
+    double varNumerator = 0;
+    double varDenominator = 0;
+    for (Row r : contacts.groupBy(col("channel"), fast.as("fast"))
+        .agg(avg("handle_seconds"), stddev_samp("handle_seconds"), count("handle_seconds"))
+        .where(col("fast")).collectAsList()) {
+      String channel = r.getString(0);
+      Row peer = contacts.where(peers.and(col("channel").equalTo(channel)))
+          .agg(avg("handle_seconds"), stddev_samp("handle_seconds"), count("handle_seconds")).first();
+      long n = r.getLong(4);
+      numerator += n * r.getDouble(2);
+      varNumerator += n * Math.pow(r.getDouble(3), 2);
+      denominator += n * peer.getDouble(0);
+      varDenominator += (double) n * n * Math.pow(peer.getDouble(1), 2) / peer.getLong(2);
+    }
+    double ratio = numerator / denominator;
+    double se = Math.sqrt(varNumerator / (numerator * numerator) + varDenominator / (denominator * denominator));
+    double low = ratio * Math.exp(-Z * se);
+    double high = ratio * Math.exp(Z * se);
+    System.out.printf("Guardrails truth: mean handle time %s %.1f s over %d contacts, its group elsewhere %.1f s over"
+        + " %d (efficiency_twins); channel by channel ratio %.3f, 95%% [%.3f, %.3f], planted %.2f%n", FAST_TEAM, meanT,
+        t.getLong(1), meanP, p.getLong(1), ratio, low, high, FAST_HANDLE_MULTIPLIER);
+    assertThat(FAST_HANDLE_MULTIPLIER).as("planted handle factor in the 95%% interval [%s, %s]", low, high)
+        .isBetween(low, high);
+    double[] repeats = ratioInterval("repeats caused per settled contact (" + FAST_TEAM + " over its group)",
+        t.getLong(3), t.getLong(2), p.getLong(3), p.getLong(2), FAST_FAILURE_MULTIPLIER);
+    assertThat(FAST_FAILURE_MULTIPLIER).as("planted failure factor in the 95%% interval %s", Arrays.toString(repeats))
+        .isBetween(repeats[0], repeats[1]);
+  }
+
+  /** Settled routed contacts, contained ones, hand-offs and safe hand-offs, over all periods of one flow. */
+  private static Row flowTotals(Dataset<Row> slo, String flow) {
+    return slo.where(col("automation_flow").equalTo(flow))
+        .agg(sum("settled_contacts"), sum("contained"), sum("hand_offs"), sum("safe_hand_offs")).first();
+  }
+
+  /** Handle seconds summed, contacts, settled contacts and repeats caused, over all periods of some teams. */
+  private static Row teamTotals(Dataset<Row> twins, Column teams) {
+    return twins.where(teams)
+        .agg(sum(col("handle_mean_seconds").multiply(col("contacts"))), sum("contacts"), sum("settled_contacts"),
+            sum("repeats_caused"))
+        .first();
+  }
+
+  /**
+   * The ratio of two proportions x1/n1 over x2/n2 with its 95% interval (normal on the log scale), printed beside the
+   * planted figure.
+   */
+  private static double[] ratioInterval(String what, long x1, long n1, long x2, long n2, double planted) {
+    double p1 = (double) x1 / n1;
+    double p2 = (double) x2 / n2;
+    double ratio = p1 / p2;
+    double se = Math.sqrt((1 - p1) / x1 + (1 - p2) / x2);
+    double[] interval = {ratio * Math.exp(-Z * se), ratio * Math.exp(Z * se)};
+    System.out.printf("Guardrails truth: %s: %d of %d against %d of %d; ratio %.3f, 95%% [%.3f, %.3f], planted %.3f%n",
+        what, x1, n1, x2, n2, ratio, interval[0], interval[1], planted);
+    return interval;
   }
 
   /** Settled contacts and those resolved first time of one segment, over all rows. */

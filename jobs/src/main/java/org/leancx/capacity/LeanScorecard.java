@@ -204,7 +204,8 @@ public final class LeanScorecard {
   }
 
   /**
-   * The customers in vulnerable circumstances by guardrails.vulnerable (docs/GUARDRAILS.md), from contacts.attributes;
+   * The customers in vulnerable circumstances by guardrails.vulnerable (docs/GUARDRAILS.md: an attribute of contacts,
+   * customer lists);
    * null when contacts does not exist or contact_demand has no customer_key (an older or partial table).
    */
   private static Dataset<Row> vulnerableCustomers(Warehouse warehouse, Settings settings,
@@ -217,9 +218,7 @@ public final class LeanScorecard {
       LOG.warn("scorecard: contact_demand lacks customer_key; the vulnerable-customer columns are null");
       return null;
     }
-    GuardrailSettings guardrails = GuardrailSettings.from(settings);
-    return ProtectedOutcomes.vulnerableCustomers(warehouse.read(CanonicalTables.CONTACTS),
-        guardrails.vulnerableAttribute(), guardrails.vulnerableValues());
+    return ProtectedOutcomes.vulnerableCustomers(warehouse, GuardrailSettings.from(settings));
   }
 
   /** The whole scorecard from its sources. */

@@ -15,6 +15,7 @@ public final class Contracts {
     return List.of(
         CanonicalTables.CONTACTS,
         CanonicalTables.CASE_EVENTS,
+        CanonicalTables.CUSTOMER_LISTS,
         CanonicalTables.QUARANTINE,
         org.leancx.demand.DemandTables.CONTACT_DEMAND,
         org.leancx.demand.DemandTables.RECONTACT_CHAINS,

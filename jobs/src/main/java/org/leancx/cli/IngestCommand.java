@@ -9,12 +9,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Ingests raw exports into the canonical contacts and case_events tables through their source mappings. */
+/**
+ * Ingests raw exports into the canonical contacts, case_events and customer_lists tables through their source
+ * mappings.
+ */
 @Command(
     name = "ingest",
     mixinStandardHelpOptions = true,
     description = {
-      "Ingest raw exports into the canonical contacts and case_events tables through conf/sources/<NAME>.conf.",
+      "Ingest raw exports into the canonical contacts, case_events and customer_lists tables through"
+          + " conf/sources/<NAME>.conf.",
       "Rejected rows go to the quarantine table with a reason. A snapshot load (the files are the whole source)"
           + " replaces the source's rows and refuses to remove more than ingest.max-removed-share of them; an"
           + " incremental load (the files are a drop of new and changed records) merges them by id and keeps the rest."

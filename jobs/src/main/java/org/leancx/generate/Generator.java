@@ -91,6 +91,8 @@ public final class Generator {
   /** The customer's vulnerability flag (Y or N), on every contact of the customer as a CRM export carries it. */
   static final String VULNERABLE = "vulnerability_flag";
   static final String AUTOMATION_FLOW = "automation_flow";
+  /** The folder of the vulnerable-customer list export. */
+  static final String VULNERABLE_LIST = "vulnerable_customers";
 
   /** The raw contacts columns, in file order. */
   public static final List<String> CONTACT_COLUMNS =
@@ -217,6 +219,9 @@ public final class Generator {
                     sorted(caseEvents(touches, s, world, draws), files, "customer_number", "event_time"),
                     s,
                     "case_events"));
+        Step.run(spark, JOB, "vulnerable customer list",
+            () -> write(sorted(vulnerableList(customers, s, draws), files, "customer_number", "customer_number"), s,
+                VULNERABLE_LIST));
         Step.run(
             spark,
             JOB,
@@ -321,12 +326,21 @@ public final class Generator {
     // Touches 2..4 are drawn only for episodes whose first touch failed (most have one touch). Every window below
     // is per customer: one shuffle of the touches serves them all.
     Dataset<Row> firstTouches = withTouchAttributes(episodes.withColumn(TOUCH, lit(1)), s, w, d);
+    // No filter on failed: the optimiser would push it below the projections and inline the whole failure
+    // expression into it, beyond the JVM's 64 KB method limit for generated code. An empty array of later touches
+    // for the episodes whose first touch worked drops them as well.
+    List<Column> episodeColumns =
+        new ArrayList<>(Stream.of(episodes.columns()).map(org.apache.spark.sql.functions::col).toList());
+    episodeColumns.add(col("failed"));
+    Column later =
+        when(col("failed"), sequence(lit(2), lit(MAX_TOUCHES)))
+            .otherwise(org.apache.spark.sql.functions.array().cast("array<int>"));
     Dataset<Row> laterTouches =
         withTouchAttributes(
             firstTouches
-                .where(col("failed"))
-                .select(Stream.of(episodes.columns()).map(org.apache.spark.sql.functions::col).toArray(Column[]::new))
-                .withColumn(TOUCH, explode(sequence(lit(2), lit(MAX_TOUCHES)))),
+                .select(episodeColumns.toArray(Column[]::new))
+                .withColumn(TOUCH, explode(later))
+                .drop("failed"),
             s,
             w,
             d);
@@ -368,7 +382,7 @@ public final class Generator {
     GenerateSettings.FastTeam fast = s.fastTeam();
     Column transferShare =
         when(channel.equalTo("phone"), 0.08).when(channel.equalTo("chat"), 0.06)
-            .when(channel.equalTo("bot").and(flow.equalTo(bot.flow())), bot.handOffShare())
+            .when(channel.equalTo("bot").and(col(AUTOMATION_FLOW).equalTo(bot.flow())), bot.handOffShare())
             .when(channel.equalTo("bot"), GenerateSettings.BOT_HAND_OFF_SHARE)
             .otherwise(0.0);
     // The planted guardrail truths: the fast team's shorter contacts, and the factors on a touch's failure chance
@@ -399,7 +413,6 @@ public final class Generator {
                     REASON, w.reason(col(NEED_FAMILY), col("failure_reason"), d.uniform("reason", tk)),
                     "handle", fastTeam(handleSeconds(channel, d, "handle", tk), team, fast),
                     "wait", waitSeconds(channel, d, "wait", tk),
-                    "transferred", col("transfer_draw").lt(transferShare),
                     "leg2_channel",
                         when(channel.equalTo("bot"),
                                 Draws.pick(col("handoff_draw"), List.of("chat", "phone"), 60, 40))
@@ -407,6 +420,9 @@ public final class Generator {
                     "leg2_team", concat(w.group(col(NEED_FAMILY)), lit("-"), col("leg2_site")),
                     "leg2_gap", lit(60).plus(floor(d.uniform("gap2", tk).multiply(540))).cast("long"),
                     "time_of_day", timeOfDay(channel, d, tk)))
+            // The hand-off share depends on the flow: a stage of its own, so that the flow's draw is not computed
+            // twice (inlined, it made the generated code of this stage exceed the JVM's 64 KB method limit).
+            .withColumn("transferred", col("transfer_draw").lt(transferShare))
             .withColumns(
                 columns(
                     "agent", when(not(channel.isin("bot", "web")), World.agent(col(TEAM), d.uniform("agent", tk))),
@@ -933,6 +949,20 @@ public final class Generator {
       }
     }
     return spark.createDataFrame(rows, schema);
+  }
+
+  /**
+   * The CRM's list of customers in vulnerable circumstances (customer_number, listed_on): every customer flagged
+   * vulnerable, with or without contacts, listed on a day of the year before the data starts. The same customers as
+   * the flag on their contacts, for loading through a customer_lists mapping.
+   */
+  static Dataset<Row> vulnerableList(Dataset<Row> customers, GenerateSettings s, Draws d) {
+    Column daysBefore = floor(d.uniform("listed", col(CUSTOMER_ID)).multiply(365)).cast("int");
+    return customers.where(col(VULNERABLE).equalTo("Y"))
+        .select(col("customer_number"),
+            org.apache.spark.sql.functions.date_format(
+                org.apache.spark.sql.functions.date_sub(lit(java.sql.Date.valueOf(s.startDate())), daysBefore),
+                "yyyy-MM-dd").as("listed_on"));
   }
 
   // ---------------------------------------------------------------------------------------------------------------

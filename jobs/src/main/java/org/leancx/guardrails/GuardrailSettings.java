@@ -11,11 +11,12 @@ import org.leancx.common.SettingsException;
  * @param period period of one efficiency_twins row (WEEK or MONTH)
  * @param vulnerableAttribute the key of contacts.attributes that marks customers in vulnerable circumstances
  * @param vulnerableValues the values of that attribute that mark them (compared exactly)
+ * @param vulnerableLists the customer lists (sources of customer_lists) whose customers are vulnerable
  * @param protectedPeriod period of one protected_outcomes row (WEEK or MONTH), by the journey's start
  * @param automation the automation SLOs (automation_slo)
  */
 public record GuardrailSettings(
-    ReportingPeriod period, String vulnerableAttribute, List<String> vulnerableValues,
+    ReportingPeriod period, String vulnerableAttribute, List<String> vulnerableValues, List<String> vulnerableLists,
     ReportingPeriod protectedPeriod, Automation automation) {
 
   /**
@@ -43,13 +44,22 @@ public record GuardrailSettings(
   }
 
   public GuardrailSettings {
-    if (vulnerableAttribute == null || vulnerableAttribute.isBlank()) {
-      throw new SettingsException("guardrails.vulnerable.attribute is empty: name the key of contacts.attributes"
-          + " that marks customers in vulnerable circumstances (a source mapping's keep), e.g. vulnerability_flag.");
+    vulnerableLists = vulnerableLists.stream().map(String::trim).toList();
+    if (vulnerableAttribute.isBlank() && vulnerableLists.isEmpty()) {
+      throw new SettingsException("guardrails.vulnerable has neither an attribute nor lists: name the key of"
+          + " contacts.attributes that marks customers in vulnerable circumstances (a source mapping's keep), e.g."
+          + " attribute = vulnerability_flag, or the customer lists that hold them, e.g. lists ="
+          + " [\"vulnerable_customers\"] (sources with target = customer_lists).");
     }
-    if (vulnerableValues.isEmpty()) {
+    if (!vulnerableAttribute.isBlank() && vulnerableValues.isEmpty()) {
       throw new SettingsException("guardrails.vulnerable.values is empty: give the values of "
           + vulnerableAttribute + " that mark a vulnerable customer, e.g. [\"Y\"].");
+    }
+    for (String list : vulnerableLists) {
+      if (!list.matches("[a-z0-9_]+")) {
+        throw new SettingsException("guardrails.vulnerable.lists has '" + list + "': a list is the name of a source"
+            + " mapping (conf/sources/<name>.conf with target = customer_lists): lower-case letters, digits and _.");
+      }
     }
     vulnerableValues = List.copyOf(vulnerableValues);
   }
@@ -62,6 +72,7 @@ public record GuardrailSettings(
             ReportingPeriod.WEEK, ReportingPeriod.MONTH),
         c.getString("guardrails.vulnerable.attribute").trim(),
         c.getStringList("guardrails.vulnerable.values"),
+        c.getStringList("guardrails.vulnerable.lists"),
         ReportingPeriod.parse("guardrails.vulnerable.period", c.getString("guardrails.vulnerable.period"),
             ReportingPeriod.WEEK, ReportingPeriod.MONTH),
         new Automation(objectives(c), c.getDouble("guardrails.automation.at-risk-burn-rate")));

@@ -88,15 +88,17 @@ public final class Guardrails {
       }
       run.input(JourneyTables.JOURNEYS);
       run.input(JourneyTables.JOURNEY_STEPS);
-      Dataset<Row> vulnerable =
-          ProtectedOutcomes.vulnerableCustomers(contacts, guardrails.vulnerableAttribute(),
-              guardrails.vulnerableValues()).cache();
+      if (!guardrails.vulnerableLists().isEmpty()) {
+        run.input(CanonicalTables.CUSTOMER_LISTS);
+      }
+      Dataset<Row> vulnerable = ProtectedOutcomes.vulnerableCustomers(warehouse, guardrails).cache();
       try {
         long vulnerableCustomers = vulnerable.count();
         if (vulnerableCustomers == 0) {
-          LOG.warn("No contact has {} in {} under attributes: every customer is in the segment 'other'. Keep the"
-              + " column in the source mapping (keep = [\"{}\"]) or set guardrails.vulnerable.", guardrails
-              .vulnerableValues(), guardrails.vulnerableAttribute(), guardrails.vulnerableAttribute());
+          LOG.warn("No customer with contacts is vulnerable by guardrails.vulnerable (attribute '{}' in {}, lists"
+              + " {}): every customer is in the segment 'other'. Keep the column in the source mapping (keep ="
+              + " [\"{}\"]), load a customer list, or set guardrails.vulnerable.", guardrails.vulnerableAttribute(),
+              guardrails.vulnerableValues(), guardrails.vulnerableLists(), guardrails.vulnerableAttribute());
         }
         Dataset<Row> outcomes = ProtectedOutcomes.outcomes(warehouse.read(JourneyTables.JOURNEYS),
             warehouse.read(JourneyTables.JOURNEY_STEPS), demand, vulnerable,

@@ -32,6 +32,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.leancx.capacity.LeanScorecard;
 import org.leancx.capacity.ReportingPeriod;
+import org.leancx.common.SettingsException;
+import org.leancx.common.Warehouse;
+import org.leancx.ingest.CanonicalTables;
 import org.leancx.journeys.JourneyAssembly;
 import org.leancx.journeys.JourneySettings;
 
@@ -67,6 +70,36 @@ public final class ProtectedOutcomes {
   }
 
   private ProtectedOutcomes() {}
+
+  /**
+   * The customers in vulnerable circumstances by guardrails.vulnerable, among the customers of contacts: those with
+   * the attribute value on any contact, and those on any of the named customer lists (customer_lists rows of those
+   * sources). A named list with no rows fails the run, naming it: an empty segment would look like good news.
+   */
+  public static Dataset<Row> vulnerableCustomers(Warehouse warehouse, GuardrailSettings guardrails) {
+    Dataset<Row> contacts = warehouse.read(CanonicalTables.CONTACTS);
+    Dataset<Row> out = guardrails.vulnerableAttribute().isBlank() ? null
+        : vulnerableCustomers(contacts, guardrails.vulnerableAttribute(), guardrails.vulnerableValues());
+    List<String> lists = guardrails.vulnerableLists();
+    if (lists.isEmpty()) {
+      return out;
+    }
+    List<String> loaded = !warehouse.exists(CanonicalTables.CUSTOMER_LISTS) ? List.of()
+        : warehouse.read(CanonicalTables.CUSTOMER_LISTS).where(col("source").isin(lists.toArray()))
+            .select(col("source")).distinct().collectAsList().stream().map(r -> r.getString(0)).toList();
+    List<String> missing = lists.stream().filter(l -> !loaded.contains(l)).toList();
+    if (!missing.isEmpty()) {
+      throw new SettingsException("guardrails.vulnerable.lists names " + missing + ", but "
+          + warehouse.qualifiedName(CanonicalTables.CUSTOMER_LISTS) + " has no rows from "
+          + (missing.size() == 1 ? "that source" : "those sources") + ": load each with `leancx ingest --source NAME`"
+          + " (conf/sources/NAME.conf with target = customer_lists), or remove it from the setting.");
+    }
+    Dataset<Row> listed =
+        warehouse.read(CanonicalTables.CUSTOMER_LISTS).where(col("source").isin(lists.toArray()))
+            .select(col("customer_key"))
+            .join(contacts.select(col("customer_key")), new String[] {"customer_key"}, "left_semi");
+    return (out == null ? listed : out.union(listed)).distinct();
+  }
 
   /**
    * The customers in vulnerable circumstances: the distinct customer_key of the contacts whose attributes map has

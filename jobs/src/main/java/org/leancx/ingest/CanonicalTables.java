@@ -92,6 +92,33 @@ public final class CanonicalTables {
           List.of("event_id"),
           Map.of());
 
+  /** {@code customer_lists}: one row per list (its source) and customer, e.g. customers in vulnerable circumstances. */
+  public static final TableContract CUSTOMER_LISTS =
+      new TableContract(
+          "customer_lists",
+          1,
+          "One row per source and customer (customer_key): a list of customers from a CRM or case system, mapped by"
+              + " conf/sources/*.conf with target = customer_lists; the source's name is the list's name, e.g. the"
+              + " customers in vulnerable circumstances named by guardrails.vulnerable.lists. A snapshot load replaces"
+              + " a source's rows as a whole (a customer taken off the list leaves it), an incremental load merges them"
+              + " by customer_key.",
+          TableContract.schema(
+              required("customer_key", StringType, "Pseudonymised customer (HMAC-SHA-256 under the privacy key, as in"
+                  + " contacts). Raw ids never reach this table"),
+              optional("listed_at", TimestampType, "When the customer was put on the list (UTC), when the source has"
+                  + " it"),
+              optional("attributes", DataTypes.createMapType(StringType, StringType, true),
+                  "Extra attributes kept by the source mapping (keep), name to value"),
+              required("source", StringType, "Name of the source mapping: the list's name"),
+              required("source_file", StringType, "File the row came from"),
+              required("source_record", LongType, "1-based record number in that file (header excluded)"),
+              optional("source_version", DataTypes.createDecimalType(38, 6),
+                  "Version of the record from the mapping's version-column; the latest version wins. Null when the"
+                      + " mapping has no version-column")),
+          List.of(),
+          List.of("source", "customer_key"),
+          Map.of());
+
   /** {@code quarantine}: one row per rejected input record. */
   public static final TableContract QUARANTINE =
       new TableContract(
@@ -101,7 +128,7 @@ public final class CanonicalTables {
               + " inserted + updated + duplicates + superseded + quarantined, per ingest run (see pipeline_runs.counts).",
           TableContract.schema(
               required("source", StringType, "Name of the source mapping"),
-              required("target", StringType, "contacts or case_events"),
+              required("target", StringType, "contacts, case_events or customer_lists"),
               required("source_file", StringType, "File the record came from"),
               required("source_record", LongType, "1-based record number in that file (header excluded)"),
               required("reason_code", StringType, "Why it was rejected: MALFORMED_RECORD, MISSING_REQUIRED, BAD_TIMESTAMP,"

@@ -23,6 +23,15 @@ public enum Target {
       List.of("event_id", "case_id", "customer_id", "activity", "occurred_at", "lifecycle", "resource", "team"),
       List.of("case_id", "activity", "occurred_at"),
       List.of("occurred_at"),
+      List.of()),
+  /** A list of customers (its source is the list): the id is the pseudonymised customer, one row per customer. */
+  CUSTOMER_LISTS(
+      "customer_lists",
+      CanonicalTables.CUSTOMER_LISTS,
+      "customer_key",
+      List.of("customer_id", "listed_at"),
+      List.of("customer_id"),
+      List.of("listed_at"),
       List.of());
 
   private final String tableName;
@@ -68,7 +77,7 @@ public enum Target {
     return requiredFields;
   }
 
-  /** The first is the event time (started_at or occurred_at). */
+  /** The first is the event time (started_at, occurred_at, or listed_at when the source has it). */
   public List<String> timestampFields() {
     return timestampFields;
   }
@@ -85,6 +94,7 @@ public enum Target {
       }
     }
     throw new SettingsException(
-        "target = '" + value + "' in " + origin + " is not a canonical table: use contacts or case_events.");
+        "target = '" + value + "' in " + origin + " is not a canonical table: use contacts, case_events or"
+            + " customer_lists.");
   }
 }

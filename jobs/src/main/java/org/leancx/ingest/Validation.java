@@ -566,6 +566,11 @@ public final class Validation {
           attributes.as("attributes"), to_date(col("started_at")).as("contact_date"), source.as("source"),
           col(FILE).as("source_file"), col(RECORD).as("source_record"), col(VERSION).as("source_version"));
     }
+    if (target == Target.CUSTOMER_LISTS) {
+      return rows.select(
+          col("customer_key"), col("listed_at"), attributes.as("attributes"), source.as("source"),
+          col(FILE).as("source_file"), col(RECORD).as("source_record"), col(VERSION).as("source_version"));
+    }
     Column eventId =
         mapping.columns().containsKey("event_id") || mapping.constants().containsKey("event_id")
             ? col("event_id")

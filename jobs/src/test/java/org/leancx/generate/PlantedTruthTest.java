@@ -30,6 +30,7 @@ import org.leancx.demand.FailureDemand;
 import org.leancx.guardrails.GuardrailSettings;
 import org.leancx.guardrails.GuardrailTables;
 import org.leancx.guardrails.Guardrails;
+import org.leancx.guardrails.ProtectedOutcomes;
 import org.leancx.ingest.CanonicalTables;
 import org.leancx.ingest.IngestJob;
 import org.leancx.journeys.Journeys;
@@ -174,6 +175,29 @@ class PlantedTruthTest extends SparkTestBase {
     assertThat(PLANTED_MULTIPLIER).as("planted multiplier in the 95%% interval [%s, %s] of the ratio %s", low, high,
         ratio).isBetween(low, high);
     assertThat(result.summary()).contains("protected_outcomes");
+  }
+
+  /**
+   * The generator's list of vulnerable customers, loaded as a customer list (target customer_lists), marks the same
+   * customers as the flag on their contacts: guardrails.vulnerable.lists alone gives the attribute's segment.
+   */
+  @Test
+  void theVulnerableCustomerListMarksTheSameCustomersAsTheAttribute() {
+    IngestJob.run(w, s, "synthetic_vulnerable_customers", raw + "/vulnerable_customers");
+    Settings byList = settings(
+        "warehouse.path=" + w.settings().path(), "guardrails.vulnerable.attribute=\"\"",
+        "guardrails.vulnerable.lists=[synthetic_vulnerable_customers]");
+    List<String> listed = keys(ProtectedOutcomes.vulnerableCustomers(w, GuardrailSettings.from(byList)));
+    List<String> flagged = keys(ProtectedOutcomes.vulnerableCustomers(w, GuardrailSettings.from(s)));
+    long onList = w.read(CanonicalTables.CUSTOMER_LISTS).count();
+    System.out.printf("Guardrails truth: %d customers on the list, %d of them with contacts; %d flagged on contacts%n",
+        onList, listed.size(), flagged.size());
+    assertThat(listed).isNotEmpty().isEqualTo(flagged);
+    assertThat(onList).as("the list also holds vulnerable customers without contacts").isGreaterThan(listed.size());
+  }
+
+  private static List<String> keys(Dataset<Row> customers) {
+    return customers.collectAsList().stream().map(r -> r.getString(0)).sorted().toList();
   }
 
   /**

@@ -261,6 +261,44 @@ class IngestValidationTest extends SparkTestBase {
   }
 
   @Test
+  void aCustomerListIsPseudonymisedLikeContactsAndItsBadRowsAreQuarantined() {
+    Path file = write(DIR.resolve("vulnerable.csv"), "customer,since,note\n"
+        + "cust1,2024-01-05,bereavement\n"
+        + ",2024-01-06,no id\n"
+        + "cust2,5th of May,bad date\n"
+        + "cust3,,\n"
+        + "cust1,2024-01-05,bereavement\n");
+    mapping("vulnerable", file, """
+        target = customer_lists
+        path = "%s"
+        timestamp-formats = ["yyyy-MM-dd"]
+        columns { customer_id = customer, listed_at = since }
+        keep = [note]
+        """);
+    IngestJob.Result result = IngestJob.run(warehouse, settings(1.0), "vulnerable", null);
+    // 5 records = 2 accepted + 1 duplicate + 2 quarantined.
+    assertThat(result.summary()).contains("2 accepted", "2 quarantined", "1 duplicates");
+    Map<Long, Row> q = quarantineByRecord("vulnerable", file.getFileName().toString());
+    assertThat(q.keySet()).containsExactlyInAnyOrder(2L, 3L);
+    assertThat(q.get(2L).<String>getAs("reason_code")).isEqualTo("MISSING_REQUIRED");
+    assertThat(q.get(3L).<String>getAs("reason_code")).isEqualTo("BAD_TIMESTAMP");
+    assertThat(q.get(3L).<String>getAs("message")).contains("record 3", "'5th of May'", "yyyy-MM-dd");
+    List<Row> listed = warehouse.read(CanonicalTables.CUSTOMER_LISTS).where(col("source").equalTo("vulnerable"))
+        .orderBy("source_record").collectAsList();
+    assertThat(listed).hasSize(2);
+    // The same key as the customer's contacts get: the lists join contacts on customer_key.
+    Pseudonymizer keys = Pseudonymizer.from(settings(1.0));
+    Row key = spark.range(1).select(keys.customerKey(org.apache.spark.sql.functions.lit("cust1"))).first();
+    assertThat(listed.get(0).<String>getAs("customer_key")).isEqualTo(key.getString(0));
+    assertThat(listed.get(0).<java.sql.Timestamp>getAs("listed_at")).isEqualTo(
+        java.sql.Timestamp.from(java.time.Instant.parse("2024-01-05T00:00:00Z")));
+    assertThat(listed.get(0).<String, String>getJavaMap(listed.get(0).fieldIndex("attributes")))
+        .containsEntry("note", "bereavement");
+    assertThat(listed.get(1).isNullAt(listed.get(1).fieldIndex("listed_at"))).isTrue();
+    assertThat(listed.toString()).doesNotContain("cust1", "cust3");
+  }
+
+  @Test
   void rejectRateAboveThresholdFailsAfterWritingTheQuarantine() {
     Path file = write(DIR.resolve("mostly_bad.csv"), HEADER + "\n"
         + "m1,cust1,Phone,inbound,2024-03-01 10:00:00,,,billing,,p1\n"

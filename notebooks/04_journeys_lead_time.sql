@@ -89,7 +89,8 @@ ORDER BY f.journey_type, b.min_age_seconds
 -- COMMAND ----------
 
 SELECT j.journey_id, j.journey_type, j.started_at, round(j.lead_time_seconds / 86400, 1) AS age_days,
-       j.touchpoints, f.predicted_end_at, round(f.predicted_p90_seconds / 86400, 1) AS p90_remaining_days
+       j.touchpoints, f.predicted_end_at, round(f.predicted_p10_seconds / 86400, 1) AS p10_remaining_days,
+       round(f.predicted_p90_seconds / 86400, 1) AS p90_remaining_days
 FROM leancx.journeys j
 LEFT JOIN leancx.lead_time_forecast f ON f.journey_id = j.journey_id AND f.as_of = j.as_of
 WHERE j.status = 'OPEN'

@@ -127,19 +127,30 @@ public final class Guardrails {
    * anything; an exhausted budget of an earlier period than that is history.
    */
   public static java.util.List<String> exhausted(Dataset<Row> automationSlo) {
+    // One small collect (flows x periods with a status), then plain Java: the latest assessed period per flow and SLO.
+    java.util.List<Row> assessed = automationSlo
+        .where(col("containment_status").isNotNull().or(col("safe_hand_off_status").isNotNull()))
+        .select("automation_flow", "period_start", "containment_status", "containment_rate", "containment_objective",
+            "safe_hand_off_status", "safe_hand_off_rate", "safe_hand_off_objective")
+        .collectAsList();
     java.util.List<String> out = new java.util.ArrayList<>();
     for (String slo : java.util.List.of("containment", "safe_hand_off")) {
-      Dataset<Row> assessed = automationSlo.where(col(slo + "_status").isNotNull());
-      Dataset<Row> latest = assessed.groupBy(col("automation_flow").as("_flow"))
-          .agg(org.apache.spark.sql.functions.max(col("period_start")).as("_latest"));
-      for (Row r : assessed
-          .join(latest, col("automation_flow").equalTo(col("_flow")).and(col("period_start").equalTo(col("_latest"))))
-          .where(col(slo + "_status").equalTo(AutomationSlo.EXHAUSTED))
-          .orderBy("automation_flow")
-          .collectAsList()) {
-        out.add(String.format(Locale.ROOT, "%s %s (attainment %.3f against %.3f, period %s)",
-            r.<String>getAs("automation_flow"), slo, r.<Double>getAs(slo + "_rate"),
-            r.<Double>getAs(slo + "_objective"), r.getAs("period_start")));
+      java.util.Map<String, Row> latest = new java.util.TreeMap<>();
+      for (Row r : assessed) {
+        if (r.isNullAt(r.fieldIndex(slo + "_status"))) {
+          continue;
+        }
+        Row seen = latest.get(r.<String>getAs("automation_flow"));
+        if (seen == null || r.<java.sql.Date>getAs("period_start").after(seen.getAs("period_start"))) {
+          latest.put(r.getAs("automation_flow"), r);
+        }
+      }
+      for (Row r : latest.values()) {
+        if (AutomationSlo.EXHAUSTED.equals(r.getAs(slo + "_status"))) {
+          out.add(String.format(Locale.ROOT, "%s %s (attainment %.3f against %.3f, period %s)",
+              r.<String>getAs("automation_flow"), slo, r.<Double>getAs(slo + "_rate"),
+              r.<Double>getAs(slo + "_objective"), r.getAs("period_start")));
+        }
       }
     }
     java.util.Collections.sort(out);

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import java.io.IOException;
@@ -41,8 +42,9 @@ public final class LeadTimeEvaluation {
 
   private LeadTimeEvaluation() {}
 
-  /** One fold's MAE of one model. */
-  public record FoldScore(String model, int fold, double maeDays, long predictions, String parameters) {}
+  /** One fold's MAE of one model, and for the AFT model the coverage of its interval (else null). */
+  public record FoldScore(String model, int fold, double maeDays, long predictions, String parameters,
+      Double intervalCoverage) {}
 
   /**
    * The outcome of one evaluation.
@@ -74,8 +76,23 @@ public final class LeadTimeEvaluation {
       meanMaeDays.forEach((model, mae) -> models.append(models.length() == 0 ? "" : ", ")
           .append(String.format(java.util.Locale.ROOT, "%s %.2f", model, mae)));
       long folds = scores.stream().mapToInt(FoldScore::fold).distinct().count();
-      return String.format(java.util.Locale.ROOT, "%s (%s), %d folds: mean MAE in days %s; %.0f s",
-          dataset.label(), protocol, folds, models, seconds);
+      String coverage = Double.isNaN(intervalCoverage()) ? "" : String.format(java.util.Locale.ROOT,
+          "; aft interval coverage %.3f", intervalCoverage());
+      return String.format(java.util.Locale.ROOT, "%s (%s), %d folds: mean MAE in days %s%s; %.0f s",
+          dataset.label(), protocol, folds, models, coverage, seconds);
+    }
+
+    /** The AFT interval's coverage over all folds' predictions (fold coverages weighted by predictions), or NaN. */
+    public double intervalCoverage() {
+      double covered = 0;
+      long n = 0;
+      for (FoldScore f : scores) {
+        if (f.intervalCoverage() != null) {
+          covered += f.intervalCoverage() * f.predictions();
+          n += f.predictions();
+        }
+      }
+      return n == 0 ? Double.NaN : covered / n;
     }
 
     /** The comparison table: our models' fold means beside the published figures. */
@@ -91,6 +108,10 @@ public final class LeadTimeEvaluation {
           }
         }
         sb.append(String.format("%-28s %10.2f  %s%n", "leancx " + e.getKey(), e.getValue(), folds.toString().trim()));
+      }
+      if (!Double.isNaN(intervalCoverage())) {
+        sb.append(String.format("%-28s %10.3f  (share of true remaining times inside the aft interval)%n",
+            "leancx aft interval coverage", intervalCoverage()));
       }
       for (Map.Entry<String, Double> e : published.entrySet()) {
         sb.append(String.format("%-28s %10.2f  (published, Rama-Maneiro et al.)%n", e.getKey(), e.getValue()));
@@ -149,19 +170,22 @@ public final class LeadTimeEvaluation {
                         avg(abs(col(LeadTimeModel.GBT_SECONDS).minus(col(PrefixFeatures.REMAINING_SECONDS)))),
                         avg(abs(col(LeadTimeModel.AFT_SECONDS).minus(col(PrefixFeatures.REMAINING_SECONDS)))),
                         count(lit(1)),
-                        countDistinct(col(PrefixFeatures.CASE_ID)))
+                        countDistinct(col(PrefixFeatures.CASE_ID)),
+                        avg(when(col(PrefixFeatures.REMAINING_SECONDS).between(col(LeadTimeModel.AFT_LOWER_SECONDS),
+                            col(LeadTimeModel.AFT_UPPER_SECONDS)), 1.0).otherwise(0.0)))
                     .first());
         long trainCases = train.select(PrefixFeatures.CASE_ID).distinct().count();
         prefixes.unpersist();
         long predictions = m.getLong(3);
         long testCases = m.getLong(4);
         add(scores, rows, "baseline", fold, m, 0, predictions, "mean remaining seconds per prefix length",
-            dataset, protocol, run.id(), trainCases, testCases);
+            dataset, protocol, run.id(), trainCases, testCases, null);
         add(scores, rows, "gbt", fold, m, 1, predictions, model.gbtParameters(), dataset, protocol, run.id(),
-            trainCases, testCases);
+            trainCases, testCases, null);
         if (model.hasSurvivalModel()) {
-          add(scores, rows, "aft", fold, m, 2, predictions, "weibull median, maxIter=" + s.aftMaxIter(), dataset,
-              protocol, run.id(), trainCases, testCases);
+          add(scores, rows, "aft", fold, m, 2, predictions, "weibull median, maxIter=" + s.aftMaxIter()
+                  + ", interval p" + Math.round(s.lowerQuantile() * 100) + "-p" + Math.round(s.upperQuantile() * 100),
+              dataset, protocol, run.id(), trainCases, testCases, m.isNullAt(5) ? null : m.getDouble(5));
         }
       }
       events.unpersist();
@@ -185,11 +209,11 @@ public final class LeadTimeEvaluation {
 
   private static void add(List<FoldScore> scores, List<Row> rows, String model, int fold, Row metrics, int index,
       long predictions, String parameters, BenchmarkDataset dataset, String protocol, String runId, long trainCases,
-      long testCases) {
+      long testCases, Double coverage) {
     double mae = metrics.getDouble(index) / 86_400.0;
-    scores.add(new FoldScore(model, fold, mae, predictions, parameters));
+    scores.add(new FoldScore(model, fold, mae, predictions, parameters, coverage));
     rows.add(RowFactory.create(model, dataset.label(), fold, protocol, mae, predictions, runId, trainCases, testCases,
-        parameters));
+        parameters, coverage));
   }
 
   /**

@@ -157,9 +157,8 @@ public final class LeadTimeForecast {
     Column remaining =
         greatest(lit(0L), round(lastMicros.plus(col(LeadTimeModel.GBT_SECONDS).multiply(1e6)).minus(asOfMicros)
             .divide(1e6)).cast("long"));
-    Column upper =
-        greatest(lit(0L), round(lastMicros.plus(col(LeadTimeModel.AFT_UPPER_SECONDS).multiply(1e6)).minus(asOfMicros)
-            .divide(1e6)).cast("long"));
+    Column upper = fromAsOf(col(LeadTimeModel.AFT_UPPER_SECONDS), lastMicros, asOfMicros);
+    Column lower = fromAsOf(col(LeadTimeModel.AFT_LOWER_SECONDS), lastMicros, asOfMicros);
     return predicted
         .join(open.select(col(Journeys.JOURNEY_ID).as(PrefixFeatures.CASE_ID), col(Journeys.AS_OF),
             col(Journeys.STARTED_AT)), PrefixFeatures.CASE_ID)
@@ -169,10 +168,17 @@ public final class LeadTimeForecast {
             round(asOfMicros.minus(unix_micros(col(Journeys.STARTED_AT))).divide(1e6)).cast("long")
                 .as("elapsed_seconds"),
             remaining.as("predicted_remaining_seconds"),
-            when(col(LeadTimeModel.AFT_UPPER_SECONDS).isNull(), lit(null).cast("long")).otherwise(upper)
-                .as("predicted_p90_seconds"),
+            upper.as("predicted_p90_seconds"),
             timestamp_seconds(asOfMicros.divide(1_000_000L).plus(remaining)).as("predicted_end_at"),
-            lit(model.version()).as("model_version"));
+            lit(model.version()).as("model_version"),
+            lower.as("predicted_p10_seconds"));
+  }
+
+  /** Seconds from as_of to the last event plus a predicted remaining time, at least 0; null when that is null. */
+  private static Column fromAsOf(Column secondsAfterLast, Column lastMicros, Column asOfMicros) {
+    return when(secondsAfterLast.isNull(), lit(null).cast("long"))
+        .otherwise(greatest(lit(0L),
+            round(lastMicros.plus(secondsAfterLast.multiply(1e6)).minus(asOfMicros).divide(1e6)).cast("long")));
   }
 
   /**

@@ -12,6 +12,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log1p;
 import static org.apache.spark.sql.functions.map_from_arrays;
 import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.try_element_at;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
@@ -57,6 +58,11 @@ public final class LeadTimeModel {
   public static final String AFT_SECONDS = "aft_seconds";
   /** Output: the AFT model's upper quantile (p90 by default), in seconds; null when AFT is disabled. */
   public static final String AFT_UPPER_SECONDS = "aft_upper_seconds";
+  /**
+   * Output: the AFT model's lower quantile (p10 by default), in seconds; null when AFT is disabled or the model was
+   * saved before it had one.
+   */
+  public static final String AFT_LOWER_SECONDS = "aft_lower_seconds";
 
   private static final String GBT_LABEL = "gbt_label";
   private static final String AFT_LABEL = "aft_label_days";
@@ -301,7 +307,7 @@ public final class LeadTimeModel {
             .setLabelCol(AFT_LABEL)
             .setCensorCol(AFT_CENSOR)
             .setPredictionCol("aft_raw")
-            .setQuantileProbabilities(new double[] {0.5, s.upperQuantile()})
+            .setQuantileProbabilities(new double[] {0.5, s.upperQuantile(), s.lowerQuantile()})
             .setQuantilesCol("aft_quantiles")
             .setMaxIter(s.aftMaxIter());
     return new Pipeline()
@@ -310,8 +316,9 @@ public final class LeadTimeModel {
   }
 
   /**
-   * Adds {@link #BASELINE_SECONDS}, {@link #GBT_SECONDS}, {@link #AFT_SECONDS} and {@link #AFT_UPPER_SECONDS} to
-   * prefixes computed with this model's spec, keeping their own columns. A pure transform.
+   * Adds {@link #BASELINE_SECONDS}, {@link #GBT_SECONDS}, {@link #AFT_SECONDS}, {@link #AFT_UPPER_SECONDS} and
+   * {@link #AFT_LOWER_SECONDS} to prefixes computed with this model's spec, keeping their own columns. A pure
+   * transform.
    */
   public Dataset<Row> predict(Dataset<Row> prefixes) {
     List<Column> keys = new ArrayList<>();
@@ -343,9 +350,13 @@ public final class LeadTimeModel {
       scored = aft.transform(scored);
       out.add(element_at(vector_to_array(col("aft_quantiles"), "float64"), 1).multiply(86_400.0).as(AFT_SECONDS));
       out.add(element_at(vector_to_array(col("aft_quantiles"), "float64"), 2).multiply(86_400.0).as(AFT_UPPER_SECONDS));
+      // A model saved before the lower quantile existed has two quantiles: null, not an error.
+      out.add(try_element_at(vector_to_array(col("aft_quantiles"), "float64"), lit(3)).multiply(86_400.0)
+          .as(AFT_LOWER_SECONDS));
     } else {
       out.add(lit(null).cast("double").as(AFT_SECONDS));
       out.add(lit(null).cast("double").as(AFT_UPPER_SECONDS));
+      out.add(lit(null).cast("double").as(AFT_LOWER_SECONDS));
     }
     return scored.select(out.toArray(Column[]::new));
   }

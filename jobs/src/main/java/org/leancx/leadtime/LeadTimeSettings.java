@@ -21,6 +21,7 @@ import org.leancx.common.SettingsException;
  * @param aftEnabled whether the AFT survival model is trained
  * @param aftMaxIter L-BFGS iterations of the AFT model
  * @param upperQuantile the quantile reported as predicted_p90_seconds
+ * @param lowerQuantile the quantile reported as predicted_p10_seconds: with the upper one, the forecast's interval
  * @param tuningMaxDepths candidate depths of the inner validation
  * @param tuningMaxIters candidate iteration counts of the inner validation
  * @param validationShare share of training cases held out for the inner validation
@@ -41,6 +42,7 @@ public record LeadTimeSettings(
     boolean aftEnabled,
     int aftMaxIter,
     double upperQuantile,
+    double lowerQuantile,
     List<Integer> tuningMaxDepths,
     List<Integer> tuningMaxIters,
     double validationShare,
@@ -71,6 +73,8 @@ public record LeadTimeSettings(
     require(aftMaxIter >= 1, "lead-time-model.aft.max-iter is " + aftMaxIter + ": use at least 1 (default 100).");
     require(upperQuantile > 0.5 && upperQuantile < 1,
         "lead-time-model.aft.upper-quantile is " + upperQuantile + ": use a value in (0.5, 1) (default 0.9).");
+    require(lowerQuantile > 0 && lowerQuantile < 0.5,
+        "lead-time-model.aft.lower-quantile is " + lowerQuantile + ": use a value in (0, 0.5) (default 0.1).");
     require(maxTrainingJourneys >= 100, "lead-time-model.max-training-journeys is " + maxTrainingJourneys
         + ": use at least 100 (default 5000).");
     tuningMaxDepths = List.copyOf(tuningMaxDepths);
@@ -99,7 +103,7 @@ public record LeadTimeSettings(
   /** The same settings with other GBT depth and iterations (for the inner validation). */
   public LeadTimeSettings withGbt(int maxDepth, int maxIter) {
     return new LeadTimeSettings(folds, seed, maxActivities, maxAttributeLevels, maxDepth, maxIter, gbtStepSize,
-        gbtSubsamplingRate, gbtMaxBins, target, aftEnabled, aftMaxIter, upperQuantile, tuningMaxDepths,
+        gbtSubsamplingRate, gbtMaxBins, target, aftEnabled, aftMaxIter, upperQuantile, lowerQuantile, tuningMaxDepths,
         tuningMaxIters, validationShare, dataDir, maxTrainingJourneys);
   }
 
@@ -127,6 +131,7 @@ public record LeadTimeSettings(
         c.getBoolean("aft.enabled"),
         c.getInt("aft.max-iter"),
         c.getDouble("aft.upper-quantile"),
+        c.getDouble("aft.lower-quantile"),
         c.getIntList("tuning.max-depths"),
         c.getIntList("tuning.max-iters"),
         c.getDouble("tuning.validation-share"),

@@ -23,7 +23,7 @@ public final class LeadTimeTables {
   public static final TableContract LEAD_TIME_FORECAST =
       new TableContract(
           "lead_time_forecast",
-          1,
+          2,
           "One row per open journey (journey_id) per as_of: its predicted remaining lead time. The rows of one as_of"
               + " are replaced as a whole when predict runs again.",
           TableContract.schema(
@@ -36,18 +36,25 @@ public final class LeadTimeTables {
                   + " by default) of the AFT survival model, from as_of, at least 0; null when AFT is disabled"),
               required("predicted_end_at", TimestampType, "as_of + predicted_remaining_seconds (UTC)"),
               required("model_version", StringType, "Version folder of the model under"
-                  + " <warehouse>/_models/lead_time/")),
+                  + " <warehouse>/_models/lead_time/"),
+              // Contract v2, last (additive schema evolution).
+              optional("predicted_p10_seconds", LongType, "Lower quantile (lead-time-model.aft.lower-quantile, p10"
+                  + " by default) of the AFT survival model, from as_of, at least 0: with predicted_p90_seconds the"
+                  + " forecast's 80% interval, whose coverage `lead-time-model evaluate` measures (model_evaluation."
+                  + "interval_coverage); null when AFT is disabled or the model predates it")),
           List.of(),
           List.of("journey_id", "as_of"),
           Map.of(
               "forecast_not_negative", "predicted_remaining_seconds >= 0 AND elapsed_seconds >= 0",
-              "p90_not_below_zero", "predicted_p90_seconds IS NULL OR predicted_p90_seconds >= 0"));
+              "p90_not_below_zero", "predicted_p90_seconds IS NULL OR predicted_p90_seconds >= 0",
+              "interval_ordered", "predicted_p10_seconds IS NULL OR predicted_p90_seconds IS NULL"
+                  + " OR predicted_p10_seconds <= predicted_p90_seconds"));
 
   /** {@code model_evaluation}: one row per model, data set, fold and protocol. */
   public static final TableContract MODEL_EVALUATION =
       new TableContract(
           "model_evaluation",
-          1,
+          2,
           "One row per model, data set, fold and protocol: the remaining-time MAE of one cross-validation fold. The"
               + " rows of one data set and protocol are replaced as a whole when evaluate runs again.",
           TableContract.schema(
@@ -63,7 +70,11 @@ public final class LeadTimeTables {
               required("run_id", StringType, "The evaluate run (pipeline_runs.run_id)"),
               required("train_cases", LongType, "Cases in the training folds"),
               required("test_cases", LongType, "Cases in the test fold"),
-              optional("parameters", StringType, "Hyper-parameters used, e.g. depth=6,iter=60,target=log1p")),
+              optional("parameters", StringType, "Hyper-parameters used, e.g. depth=6,iter=60,target=log1p"),
+              // Contract v2, last (additive schema evolution).
+              optional("interval_coverage", DoubleType, "aft rows: share of the fold's predictions whose true"
+                  + " remaining time lies in the model's interval [lower-quantile, upper-quantile] (p10 to p90 by"
+                  + " default: about 0.8 when the interval is calibrated); null for the point models")),
           List.of(),
           List.of("model", "dataset", "fold", "protocol"),
           Map.of("mae_not_negative", "mae_days >= 0 AND predictions >= 0"));

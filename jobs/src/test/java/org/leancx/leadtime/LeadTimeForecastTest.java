@@ -105,7 +105,8 @@ class LeadTimeForecastTest extends SparkTestBase {
     assertThat(loaded.spec()).isEqualTo(spec);
     assertThat(loaded.hasSurvivalModel()).isTrue();
     List<String> cols = List.of(PrefixFeatures.CASE_ID, PrefixFeatures.PREFIX_LENGTH, LeadTimeModel.BASELINE_SECONDS,
-        LeadTimeModel.GBT_SECONDS, LeadTimeModel.AFT_SECONDS, LeadTimeModel.AFT_UPPER_SECONDS);
+        LeadTimeModel.GBT_SECONDS, LeadTimeModel.AFT_SECONDS, LeadTimeModel.AFT_UPPER_SECONDS,
+        LeadTimeModel.AFT_LOWER_SECONDS);
     String first = cols.get(0);
     String[] rest = cols.subList(1, cols.size()).toArray(String[]::new);
     List<Row> before = model.predict(prefixes).select(first, rest).orderBy(first, PrefixFeatures.PREFIX_LENGTH)
@@ -152,6 +153,8 @@ class LeadTimeForecastTest extends SparkTestBase {
       assertThat(remaining).as(id).isGreaterThanOrEqualTo(0);
       assertThat(r.<Timestamp>getAs("predicted_end_at").toInstant()).as(id).isEqualTo(AS_OF.plusSeconds(remaining));
       assertThat(r.<Long>getAs("predicted_p90_seconds")).as(id).isNotNull().isGreaterThanOrEqualTo(0);
+      assertThat(r.<Long>getAs("predicted_p10_seconds")).as(id + ": the interval's lower end").isNotNull()
+          .isGreaterThanOrEqualTo(0).isLessThanOrEqualTo(r.<Long>getAs("predicted_p90_seconds"));
       assertThat(r.<String>getAs("model_version")).isEqualTo("v1");
     }
     LeadTimeForecast.predict(w, s, "v1");

@@ -50,7 +50,7 @@ import org.leancx.common.WarehouseSettings;
 @Tag("cluster")
 class WorkerLossTest extends SparkTestBase {
   private static final Path DIR = HOME.resolve("jobs/target/worker-loss");
-  /** The worker is killed at the first running task from this step of the demo on ([4/8] failure-demand). */
+  /** The worker is killed at the first running task from this step of the demo on ([4/7] failure-demand). */
   private static final int KILL_FROM_STEP = 4;
   /**
    * Bounds of the cluster run and of the whole test (which also runs the demo locally), for a 2-core machine shared

@@ -32,7 +32,7 @@ final class GuardrailsCommand implements Callable<Integer> {
       names = "--fail-on-exhausted",
       description = "Stop the line: exit with status " + EXHAUSTED_EXIT + ", naming the flow and the SLO, when an"
           + " automation flow's error budget (containment or safe hand-off) is exhausted in its latest assessed period"
-          + " of automation_slo (the latest with settled contacts). The tables are written first.")
+          + " of automation_slo (the latest complete period with settled contacts). The tables are written first.")
   boolean failOnExhausted;
 
   @Override

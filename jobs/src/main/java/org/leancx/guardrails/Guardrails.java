@@ -122,16 +122,19 @@ public final class Guardrails {
   /**
    * The objectives whose error budget is exhausted in their latest assessed period of automation_slo, as "FLOW
    * containment (attainment 0.52 against 0.60, period 2026-06-22)": what --fail-on-exhausted stops the line for. Per
-   * flow and SLO, the latest period with a status (an objective and at least one settled contact or hand-off): the
-   * current period's contacts are mostly PENDING (too recent to tell), so the latest period alone would rarely say
-   * anything; an exhausted budget of an earlier period than that is history.
+   * flow and SLO, the latest complete period (complete_period: the data covers every day of it) with a status (an
+   * objective and at least one settled contact or hand-off); only a flow that has no complete assessed period is
+   * judged on its latest partial one. The last period of the data is usually partial (a week of two days holds one or
+   * two settled contacts, and an attainment of 0 or 1 from them is noise), and the current period's contacts are
+   * mostly PENDING (too recent to tell), so the latest period alone would stop the line on noise or say nothing. An
+   * exhausted budget of an earlier period than the one judged is history.
    */
   public static java.util.List<String> exhausted(Dataset<Row> automationSlo) {
     // One small collect (flows x periods with a status), then plain Java: the latest assessed period per flow and SLO.
     java.util.List<Row> assessed = automationSlo
         .where(col("containment_status").isNotNull().or(col("safe_hand_off_status").isNotNull()))
         .select("automation_flow", "period_start", "containment_status", "containment_rate", "containment_objective",
-            "safe_hand_off_status", "safe_hand_off_rate", "safe_hand_off_objective")
+            "safe_hand_off_status", "safe_hand_off_rate", "safe_hand_off_objective", "complete_period")
         .collectAsList();
     java.util.List<String> out = new java.util.ArrayList<>();
     for (String slo : java.util.List.of("containment", "safe_hand_off")) {
@@ -141,7 +144,7 @@ public final class Guardrails {
           continue;
         }
         Row seen = latest.get(r.<String>getAs("automation_flow"));
-        if (seen == null || r.<java.sql.Date>getAs("period_start").after(seen.getAs("period_start"))) {
+        if (seen == null || judgedBefore(seen, r)) {
           latest.put(r.getAs("automation_flow"), r);
         }
       }
@@ -155,5 +158,15 @@ public final class Guardrails {
     }
     java.util.Collections.sort(out);
     return out;
+  }
+
+  /** Whether {@code candidate} is judged rather than {@code seen}: a complete period over a partial one, then the later. */
+  private static boolean judgedBefore(Row seen, Row candidate) {
+    boolean seenComplete = seen.<Boolean>getAs("complete_period");
+    boolean candidateComplete = candidate.<Boolean>getAs("complete_period");
+    if (seenComplete != candidateComplete) {
+      return candidateComplete;
+    }
+    return candidate.<java.sql.Date>getAs("period_start").after(seen.getAs("period_start"));
   }
 }

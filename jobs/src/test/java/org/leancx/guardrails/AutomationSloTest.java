@@ -141,4 +141,32 @@ class AutomationSloTest extends SparkTestBase {
             AutomationSlo.automationSlo(rows(DEMAND, pendingOnly), OBJECTIVES, ReportingPeriod.WEEK)))
         .contains("bot_a safe_hand_off (attainment 0.500 against 0.800, period 2026-06-01)");
   }
+
+  @Test
+  void aPartialLastPeriodDoesNotStopTheLine() {
+    // Week 2 complete (bot_a at risk on containment, safe on hand-offs); the data ends on Monday 2026-06-15, so week 3
+    // is partial: its one contact, handed off and repeated, exhausts both of bot_a's budgets, on one contact.
+    Object[][] weeks = {
+      contact("b6", "2026-06-08", null, "bot_a", "b6", 1, "RESOLVED_FIRST_TIME", false, null, "taxonomy_value_reason",
+          1),
+      contact("b7", "2026-06-09", null, "bot_a", "b7", 1, "REPEATED", false, null, "taxonomy_value_reason", 1),
+      contact("h7", "2026-06-09", "chat-t", null, "b7", 2, "RESOLVED_FIRST_TIME", true, "b7", "automation_induced", 5),
+      contact("b9", "2026-06-14", null, "bot_a", "b9", 1, "RESOLVED_FIRST_TIME", false, null, "taxonomy_value_reason",
+          1),
+      contact("c1", "2026-06-15", null, "bot_a", "c1", 1, "REPEATED", false, null, "taxonomy_value_reason", 1),
+      contact("d1", "2026-06-15", "chat-t", null, "c1", 2, "REPEATED", true, "c1", "automation_induced", 5),
+    };
+    Dataset<Row> slo = AutomationSlo.automationSlo(rows(DEMAND, weeks), OBJECTIVES, ReportingPeriod.WEEK).cache();
+    Row partial = byKey(slo).get("bot_a 2026-06-15");
+    assertThat(List.of(partial.getAs("containment_status"), partial.getAs("safe_hand_off_status"),
+        partial.getAs("complete_period"))).containsExactly("EXHAUSTED", "EXHAUSTED", false);
+    assertThat((Boolean) byKey(slo).get("bot_a 2026-06-08").getAs("complete_period")).isTrue();
+    // Judged on week 2, the latest complete period: nothing exhausted.
+    assertThat(Guardrails.exhausted(slo)).isEmpty();
+    // Without a complete period (week 3 alone) the partial one is all there is, and it is judged.
+    assertThat(Guardrails.exhausted(AutomationSlo.automationSlo(rows(DEMAND, Arrays.copyOfRange(weeks, 4, 6)),
+            OBJECTIVES, ReportingPeriod.WEEK)))
+        .containsExactly("bot_a containment (attainment 0.000 against 0.600, period 2026-06-15)",
+            "bot_a safe_hand_off (attainment 0.000 against 0.800, period 2026-06-15)");
+  }
 }

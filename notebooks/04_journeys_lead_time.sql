@@ -3,7 +3,7 @@
 -- MAGIC # 04 Journeys and lead time
 -- MAGIC Lead-time percentiles, breakpoints, work in progress against Little's Law, ageing of open work and SLO burn
 -- MAGIC (`leancx.journeys`, `leancx.journey_steps`, `leancx.flow_daily`, `leancx.journey_slo`,
--- MAGIC `leancx.lead_time_forecast`).
+-- MAGIC `leancx.lead_time_forecast`, `leancx.model_evaluation`, `leancx.model_evaluation_by_prefix`).
 
 -- COMMAND ----------
 
@@ -96,6 +96,44 @@ LEFT JOIN leancx.lead_time_forecast f ON f.journey_id = j.journey_id AND f.as_of
 WHERE j.status = 'OPEN'
 ORDER BY j.lead_time_seconds DESC, j.journey_id
 LIMIT 20
+
+-- COMMAND ----------
+
+-- MAGIC %md
+-- MAGIC ## Are the forecasts worth showing? Cross-validated accuracy on these journeys
+-- MAGIC `lead-time-model train` cross-validates itself by journey (dataset `warehouse`): the mean absolute error of
+-- MAGIC the GBT (the forecast in lead_time_forecast) against the baseline, and the share of true remaining times
+-- MAGIC inside the P10-P90 interval (about 0.80 when calibrated).
+
+-- COMMAND ----------
+
+SELECT model, model_version, protocol, count(*) AS folds, sum(predictions) AS predictions,
+       round(avg(mae_days), 3) AS mean_mae_days, round(min(mae_days), 3) AS best_fold,
+       round(max(mae_days), 3) AS worst_fold,
+       round(sum(interval_coverage * predictions) / sum(predictions), 3) AS interval_coverage
+FROM leancx.model_evaluation
+WHERE dataset = 'warehouse'
+GROUP BY model, model_version, protocol
+ORDER BY mean_mae_days
+
+-- COMMAND ----------
+
+-- MAGIC %md
+-- MAGIC ## Predicted against actual by events seen, with the interval's coverage per band (all folds)
+
+-- COMMAND ----------
+
+SELECT prefix_band, model, sum(predictions) AS predictions,
+       round(sum(mean_actual_days * predictions) / sum(predictions), 2) AS actual_days,
+       round(sum(mean_predicted_days * predictions) / sum(predictions), 2) AS predicted_days,
+       round(sum(mae_days * predictions) / sum(predictions), 2) AS mae_days,
+       round(sum(mean_lower_days * predictions) / sum(predictions), 2) AS p10_days,
+       round(sum(mean_upper_days * predictions) / sum(predictions), 2) AS p90_days,
+       round(sum(interval_coverage * predictions) / sum(predictions), 3) AS interval_coverage
+FROM leancx.model_evaluation_by_prefix
+WHERE dataset = 'warehouse'
+GROUP BY prefix_band, band_min_length, model
+ORDER BY band_min_length, model
 
 -- COMMAND ----------
 

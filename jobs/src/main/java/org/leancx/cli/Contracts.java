@@ -32,6 +32,7 @@ public final class Contracts {
         JourneyTables.JOURNEY_SLO,
         org.leancx.leadtime.LeadTimeTables.LEAD_TIME_FORECAST,
         org.leancx.leadtime.LeadTimeTables.MODEL_EVALUATION,
+        org.leancx.leadtime.LeadTimeTables.MODEL_EVALUATION_BY_PREFIX,
         CapacityTables.CAPACITY_WHATIF,
         CapacityTables.CAPACITY_SUMMARY,
         CapacityTables.LEAN_SCORECARD,

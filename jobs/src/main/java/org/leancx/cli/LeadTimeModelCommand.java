@@ -43,10 +43,15 @@ final class LeadTimeModelCommand implements Runnable {
     @Option(names = "--version", description = "Version folder name (default v<UTC time>).")
     String version;
 
+    @Option(names = "--folds", description = "Folds of the cross-validation by journey written to model_evaluation"
+        + " (dataset warehouse); 0 = none (default lead-time-model.train-folds).")
+    Integer folds;
+
     @Override
     public Integer call() {
       Environment env = Environment.open(config);
-      LeadTimeForecast.TrainResult r = LeadTimeForecast.train(env.warehouse(), env.settings(), version);
+      int k = folds == null ? LeadTimeSettings.from(env.settings()).trainFolds() : folds;
+      LeadTimeForecast.TrainResult r = LeadTimeForecast.train(env.warehouse(), env.settings(), version, k);
       System.out.println("lead-time-model train: " + r.summary());
       return 0;
     }
@@ -78,9 +83,16 @@ final class LeadTimeModelCommand implements Runnable {
   /** {@code leancx lead-time-model evaluate}. */
   @Command(name = "evaluate", mixinStandardHelpOptions = true,
       description = "Cross-validate by case on a public log (every prefix 1..n-1 of every test case), write"
-          + " model_evaluation and print the MAE beside the published figures.")
+          + " model_evaluation and print the MAE beside the published figures; --source warehouse cross-validates on"
+          + " the warehouse's journeys instead.")
   static final class Evaluate implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @Mixin ConfigOptions config;
+
+    @Option(names = "--source", defaultValue = "public",
+        description = "public (a public log, --dataset) or warehouse (the journeys of the warehouse, cross-validated"
+            + " as train does, without saving a model); default public.")
+    String source;
 
     @Option(names = "--dataset", defaultValue = "helpdesk",
         description = "helpdesk, bpic2013, bpic2012 (all events) or bpic2012-complete (COMPLETE events only, as in the benchmark's 7.20); default helpdesk.")
@@ -91,8 +103,21 @@ final class LeadTimeModelCommand implements Runnable {
 
     @Override
     public Integer call() {
-      BenchmarkDataset d = BenchmarkDataset.parse(dataset);
+      if (!source.equals("public") && !source.equals("warehouse")) {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "--source is '" + source + "': use public (with --dataset) or warehouse.");
+      }
       Environment env = Environment.open(config);
+      if (source.equals("warehouse")) {
+        int k = folds == null ? Math.max(2, LeadTimeSettings.from(env.settings()).trainFolds()) : folds;
+        if (k < 2) {
+          throw new IllegalArgumentException("--folds is " + k + ": use at least 2.");
+        }
+        LeadTimeEvaluation.CrossValidation cv = LeadTimeEvaluation.runWarehouse(env.warehouse(), env.settings(), k);
+        System.out.println("lead-time-model evaluate (warehouse journeys): " + cv.summary());
+        return 0;
+      }
+      BenchmarkDataset d = BenchmarkDataset.parse(dataset);
       int k = folds == null ? LeadTimeSettings.from(env.settings()).folds() : folds;
       if (k < 2) {
         throw new IllegalArgumentException("--folds is " + k + ": use at least 2.");

@@ -46,14 +46,20 @@ public final class LeadTimeForecast {
 
   /** The outcome of {@code train}. */
   public record TrainResult(String version, String path, long closedJourneys, long openJourneys,
-      long trainingPrefixes, String gbtParameters) implements Summarised {
+      long trainingPrefixes, String gbtParameters, LeadTimeEvaluation.CrossValidation crossValidation)
+      implements Summarised {
 
-    /** E.g. {@code model demo from 1,234 closed and 56 open journeys, 5,678 prefixes (GBT depth=5,...): path}. */
+    /**
+     * E.g. {@code model demo from 1,234 closed and 56 open journeys, 5,678 prefixes (GBT depth=5,...): path; 3-fold
+     * MAE in days: gbt 1.230, ...}.
+     */
     @Override
     public String summary() {
       return String.format(java.util.Locale.ROOT,
-          "model %s from %,d closed and %,d open journeys, %,d prefixes (GBT %s): %s",
-          version, closedJourneys, openJourneys, trainingPrefixes, gbtParameters, path);
+          "model %s from %,d closed and %,d open journeys, %,d prefixes (GBT %s): %s; %s",
+          version, closedJourneys, openJourneys, trainingPrefixes, gbtParameters, path,
+          crossValidation == null ? "not cross-validated (lead-time-model.train-folds = 0)"
+              : "cross-validated by journey into model_evaluation: " + crossValidation.summary());
     }
   }
 
@@ -196,12 +202,24 @@ public final class LeadTimeForecast {
             .lt(lit(perMillion)));
   }
 
-  /** Trains on the journeys of the warehouse (a sample beyond lead-time-model.max-training-journeys) and saves the model under a new version folder. */
+  /**
+   * Trains on the journeys of the warehouse (a sample beyond lead-time-model.max-training-journeys), saves the model
+   * under a new version folder, and cross-validates the same training by journey (lead-time-model.train-folds folds,
+   * 0 = none) into the warehouse rows of model_evaluation and model_evaluation_by_prefix.
+   */
   public static TrainResult train(Warehouse warehouse, Settings settings, String version) {
+    return train(warehouse, settings, version, LeadTimeSettings.from(settings).trainFolds());
+  }
+
+  /** {@link #train(Warehouse, Settings, String)} with {@code folds} folds (0 = no cross-validation). */
+  public static TrainResult train(Warehouse warehouse, Settings settings, String version, int folds) {
+    if (folds != 0 && folds < 2) {
+      throw new IllegalArgumentException("--folds is " + folds + ": use 0 (no cross-validation) or at least 2.");
+    }
     LeadTimeSettings s = LeadTimeSettings.from(settings);
     SparkSession spark = warehouse.spark();
     String v = version == null ? newVersion() : version;
-    return JobRunner.run(warehouse, settings, TRAIN_JOB, "--version " + v, run -> {
+    return JobRunner.run(warehouse, settings, TRAIN_JOB, "--version " + v + " --folds " + folds, run -> {
       Dataset<Row> all = warehouse.read(LeadTimeTables.JOURNEYS_INPUT);
       Dataset<Row> steps = warehouse.read(LeadTimeTables.JOURNEY_STEPS_INPUT);
       run.input(LeadTimeTables.JOURNEYS_INPUT);
@@ -212,18 +230,37 @@ public final class LeadTimeForecast {
       Dataset<Row> events = events(journeys, steps).cache();
       FeatureSpec spec = FeatureSpec.learn(events, CATEGORICAL, List.of(), s.maxActivities(), s.maxAttributeLevels());
       Dataset<Row> prefixes = trainingPrefixes(events, spec).cache();
-      LeadTimeModel model = Step.run(spark, TRAIN_JOB, "fitting " + v, () -> LeadTimeModel.fit(prefixes, spec, s, v));
       String path = modelsRoot(warehouse) + "/" + v;
-      Step.run(spark, TRAIN_JOB, "saving " + path, () -> model.save(spark, path));
+      // The model and the cross-validation's folds are fits of their own: they share a pool, the model first.
+      java.util.concurrent.ExecutorService pool = LeadTimeEvaluation.fitPool(s);
+      LeadTimeModel model;
+      LeadTimeEvaluation.CrossValidation cv = null;
+      try {
+        java.util.concurrent.Future<LeadTimeModel> fitted = pool.submit(() -> {
+          LeadTimeModel m = Step.run(spark, TRAIN_JOB, "fitting " + v, () -> LeadTimeModel.fit(prefixes, spec, s, v));
+          Step.run(spark, TRAIN_JOB, "saving " + path, () -> m.save(spark, path));
+          return m;
+        });
+        if (folds > 0) {
+          cv = LeadTimeEvaluation.crossValidateJourneys(spark, TRAIN_JOB, run.id(), v, events, folds, s, pool);
+        }
+        model = LeadTimeEvaluation.await(fitted);
+      } finally {
+        pool.shutdownNow();
+      }
       long closed = journeys.where(col(Journeys.STATUS).equalTo(lit(Journeys.CLOSED))).count();
       long open = journeys.where(col(Journeys.STATUS).equalTo(lit(Journeys.OPEN))).count();
       long rows = prefixes.count();
       prefixes.unpersist();
+      if (cv != null) {
+        LeadTimeEvaluation.write(warehouse, cv, "dataset = '" + LeadTimeEvaluation.WAREHOUSE + "'", run);
+        cv.means().forEach((k, m) -> run.count("cv_mae_millidays_" + k, Math.round(m * 1000)));
+      }
       events.unpersist();
       run.count("closed_journeys", closed);
       run.count("open_journeys", open);
       run.count("training_prefixes", rows);
-      return new TrainResult(v, path, closed, open, rows, model.gbtParameters());
+      return new TrainResult(v, path, closed, open, rows, model.gbtParameters(), cv);
     });
   }
 

@@ -27,6 +27,8 @@ import org.leancx.common.SettingsException;
  * @param validationShare share of training cases held out for the inner validation
  * @param dataDir folder of the public event logs for {@code evaluate}
  * @param maxTrainingJourneys closed journeys {@code train} learns from at most (a deterministic sample beyond it)
+ * @param trainFolds folds of the cross-validation {@code train} runs on the journeys it learns from, or 0 for none
+ * @param parallelFits model fits run at once (train's model and folds, evaluate's folds)
  */
 public record LeadTimeSettings(
     int folds,
@@ -47,7 +49,9 @@ public record LeadTimeSettings(
     List<Integer> tuningMaxIters,
     double validationShare,
     String dataDir,
-    int maxTrainingJourneys) {
+    int maxTrainingJourneys,
+    int trainFolds,
+    int parallelFits) {
 
   /** What the GBT is fitted on. */
   public enum Target {
@@ -77,6 +81,9 @@ public record LeadTimeSettings(
         "lead-time-model.aft.lower-quantile is " + lowerQuantile + ": use a value in (0, 0.5) (default 0.1).");
     require(maxTrainingJourneys >= 100, "lead-time-model.max-training-journeys is " + maxTrainingJourneys
         + ": use at least 100 (default 5000).");
+    require(trainFolds == 0 || trainFolds >= 2, "lead-time-model.train-folds is " + trainFolds
+        + ": use 0 (no cross-validation in train) or at least 2 (default 3).");
+    require(parallelFits >= 1, "lead-time-model.parallel-fits is " + parallelFits + ": use at least 1 (default 2).");
     tuningMaxDepths = List.copyOf(tuningMaxDepths);
     tuningMaxIters = List.copyOf(tuningMaxIters);
     for (int d : tuningMaxDepths) {
@@ -104,7 +111,7 @@ public record LeadTimeSettings(
   public LeadTimeSettings withGbt(int maxDepth, int maxIter) {
     return new LeadTimeSettings(folds, seed, maxActivities, maxAttributeLevels, maxDepth, maxIter, gbtStepSize,
         gbtSubsamplingRate, gbtMaxBins, target, aftEnabled, aftMaxIter, upperQuantile, lowerQuantile, tuningMaxDepths,
-        tuningMaxIters, validationShare, dataDir, maxTrainingJourneys);
+        tuningMaxIters, validationShare, dataDir, maxTrainingJourneys, trainFolds, parallelFits);
   }
 
   public static LeadTimeSettings from(Settings settings) {
@@ -136,6 +143,8 @@ public record LeadTimeSettings(
         c.getIntList("tuning.max-iters"),
         c.getDouble("tuning.validation-share"),
         settings.path("lead-time-model.data-dir"),
-        c.getInt("max-training-journeys"));
+        c.getInt("max-training-journeys"),
+        c.getInt("train-folds"),
+        c.getInt("parallel-fits"));
   }
 }

@@ -54,16 +54,22 @@ public final class LeadTimeTables {
   public static final TableContract MODEL_EVALUATION =
       new TableContract(
           "model_evaluation",
-          2,
+          3,
           "One row per model, data set, fold and protocol: the remaining-time MAE of one cross-validation fold. The"
-              + " rows of one data set and protocol are replaced as a whole when evaluate runs again.",
+              + " rows of a public log and protocol are replaced as a whole when evaluate runs again; the rows of"
+              + " dataset 'warehouse' (the user's journeys) by each `train` or `evaluate --source warehouse`."
+              + " model_evaluation_by_prefix holds the same folds by prefix length.",
           TableContract.schema(
               required("model", StringType, "baseline (mean remaining time per prefix length), gbt or aft (median)"),
-              required("dataset", StringType, "helpdesk, bpic2013 or bpic2012"),
+              required("dataset", StringType, "A public log (helpdesk, bpic2013, bpic2012, bpic2012-complete) or"
+                  + " warehouse: the journeys of the warehouse, cross-validated by `train` (the model it saves) or by"
+                  + " `evaluate --source warehouse`"),
               required("fold", IntegerType, "Test fold, 0-based; cases are assigned by pmod(xxhash64(seed, case"
                   + " id), folds)"),
               required("protocol", StringType, "e.g. case-cv-5/prefix-1..n-1/seed-42: k-fold cross-validation by"
-                  + " case, predictions at every prefix of length 1 to n-1 of every test case"),
+                  + " case, predictions at every prefix of length 1 to n-1 of every test case; on the warehouse"
+                  + " journey-cv-3/prefix-1..n-1/open-censored/seed-42: by journey, the test folds' closed journeys"
+                  + " predicted, the training folds' open journeys learnt from as censored rows (as train does)"),
               required("mae_days", DoubleType, "Mean absolute error of the remaining time over all predictions of"
                   + " the fold, in days (86,400 s)"),
               required("predictions", LongType, "Number of prefixes predicted in the test fold"),
@@ -74,10 +80,48 @@ public final class LeadTimeTables {
               // Contract v2, last (additive schema evolution).
               optional("interval_coverage", DoubleType, "aft rows: share of the fold's predictions whose true"
                   + " remaining time lies in the model's interval [lower-quantile, upper-quantile] (p10 to p90 by"
-                  + " default: about 0.8 when the interval is calibrated); null for the point models")),
+                  + " default: about 0.8 when the interval is calibrated); null for the point models"),
+              // Contract v3, last (additive schema evolution).
+              optional("model_version", StringType, "dataset warehouse, written by train: the model version it"
+                  + " saved (the folds' models are fitted the same way on part of its journeys); null otherwise")),
           List.of(),
           List.of("model", "dataset", "fold", "protocol"),
           Map.of("mae_not_negative", "mae_days >= 0 AND predictions >= 0"));
+
+  /** {@code model_evaluation_by_prefix}: model_evaluation's folds by prefix-length band. */
+  public static final TableContract MODEL_EVALUATION_BY_PREFIX =
+      new TableContract(
+          "model_evaluation_by_prefix",
+          1,
+          "One row per model, data set, protocol, fold and prefix-length band: the fold of model_evaluation split by"
+              + " the number of events seen so far, with the mean actual and predicted remaining time (the report's"
+              + " predicted-against-actual chart) and, for aft, the interval's coverage in the band. Replaced with"
+              + " model_evaluation, by the same runs.",
+          TableContract.schema(
+              required("model", StringType, "baseline, gbt or aft (as model_evaluation.model)"),
+              required("dataset", StringType, "As model_evaluation.dataset"),
+              required("protocol", StringType, "As model_evaluation.protocol"),
+              required("fold", IntegerType, "Test fold, 0-based"),
+              required("prefix_band", StringType, "Events seen so far: 1, 2, 3, 4-5, 6-9, 10-19 or 20+"),
+              required("band_min_length", IntegerType, "Shortest prefix length of the band (1, 2, 3, 4, 6, 10, 20):"
+                  + " its sort key"),
+              required("predictions", LongType, "Test prefixes of the fold in the band"),
+              required("mae_days", DoubleType, "Mean absolute error of the remaining time in the band, in days"),
+              required("mean_actual_days", DoubleType, "Mean true remaining time of the band's prefixes, in days"),
+              optional("mean_predicted_days", DoubleType, "Mean predicted remaining time (aft: the median), in"
+                  + " days"),
+              optional("interval_coverage", DoubleType, "aft rows: share of the band's prefixes whose true remaining"
+                  + " time lies in the interval [lower-quantile, upper-quantile]; null for the point models"),
+              optional("mean_lower_days", DoubleType, "aft rows: mean lower bound of the interval (p10 by default),"
+                  + " in days"),
+              optional("mean_upper_days", DoubleType, "aft rows: mean upper bound of the interval (p90 by default),"
+                  + " in days"),
+              required("run_id", StringType, "The run that wrote it (pipeline_runs.run_id)"),
+              optional("model_version", StringType, "As model_evaluation.model_version")),
+          List.of(),
+          List.of("model", "dataset", "protocol", "fold", "prefix_band"),
+          Map.of("counts_not_negative", "predictions > 0 AND mae_days >= 0",
+              "coverage_is_a_share", "interval_coverage IS NULL OR interval_coverage BETWEEN 0 AND 1"));
 
   /** The columns read from {@code journeys} (written by the journeys job); the rest of that table is not used. */
   public static final TableContract JOURNEYS_INPUT =

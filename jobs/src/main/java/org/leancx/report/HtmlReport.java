@@ -25,6 +25,7 @@ import org.leancx.conditions.ConditionTables;
 import org.leancx.demand.DemandTables;
 import org.leancx.guardrails.GuardrailTables;
 import org.leancx.journeys.JourneyTables;
+import org.leancx.leadtime.LeadTimeTables;
 
 /**
  * Writes the leancx report: one self-contained HTML file with inline SVG charts over the output tables. Every query
@@ -33,8 +34,8 @@ import org.leancx.journeys.JourneyTables;
 public final class HtmlReport {
   /** The charts of the report, by their data-chart name, in order. */
   public static final List<String> CHARTS =
-      List.of("failure-share", "root-conditions", "lead-time", "flow-efficiency", "wip-littles-law", "slo-burn",
-          "capacity", "efficiency-twins", "automation-burn", "vulnerable-outcomes");
+      List.of("failure-share", "root-conditions", "lead-time", "lead-time-forecast", "flow-efficiency",
+          "wip-littles-law", "slo-burn", "capacity", "efficiency-twins", "automation-burn", "vulnerable-outcomes");
 
   /** What one report run wrote: the file, and the charts drawn and the ones without data. */
   public record Result(Path file, List<String> drawn, List<String> noData) implements Summarised {
@@ -81,6 +82,14 @@ public final class HtmlReport {
                 "Histogram of the lead time of closed journeys in days, with the 50th, 85th and 95th percentiles"
                     + " (journeys).",
                 "./leancx journeys", List.of(JourneyTables.JOURNEYS), this::leadTime),
+            new Chart("lead-time-forecast", "Remaining lead time: predicted against actual, by events seen",
+                "Held-out journeys of the cross-validation that lead-time-model train runs on the warehouse's"
+                    + " journeys (model_evaluation_by_prefix, dataset warehouse, all folds): per prefix-length band,"
+                    + " the mean true remaining time, the mean GBT forecast (the one in lead_time_forecast) and the"
+                    + " baseline's, and the band from the mean P10 to the mean P90 of the AFT interval. The title"
+                    + " gives the MAE and the interval's coverage (about 80% when it is calibrated).",
+                "./leancx lead-time-model train", List.of(LeadTimeTables.MODEL_EVALUATION_BY_PREFIX),
+                this::leadTimeForecast),
             new Chart("flow-efficiency", "Flow efficiency by week",
                 "Mean touch time / lead time of the journeys closed in each week, for all journeys and the three largest"
                     + " journey types (journeys). Light points: weeks the journeys cover only in part.",
@@ -106,7 +115,8 @@ public final class HtmlReport {
             new Chart("automation-burn", "Automation SLOs: error-budget burn per flow",
                 "Breaches / allowed breaches per period for each automation flow's containment and safe hand-off"
                     + " objective (automation_slo); above the dashed line (1.0) the budget is spent, and"
-                    + " leancx guardrails --fail-on-exhausted stops the line when that happens in the latest assessed period.",
+                    + " leancx guardrails --fail-on-exhausted stops the line when that happens in the latest complete"
+                    + " assessed period.",
                 "./leancx guardrails", List.of(GuardrailTables.AUTOMATION_SLO), this::automationBurn),
             new Chart("vulnerable-outcomes", "Vulnerable customers against everyone else",
                 "Per period (protected_outcomes, all journey types pooled): the share of settled contacts not"
@@ -353,6 +363,72 @@ public final class HtmlReport {
     Set<LocalDate> partial = partialPeriods("report_automation_slo");
     return Svg.lines("automation-burn", "Error-budget burn rate per flow and SLO (dashed: 1.0 = budget spent)",
         "burn rate", series(rows), 1.0, false, partial);
+  }
+
+  private String leadTimeForecast() {
+    // Pooled over folds: each fold's band means weighted by its predictions.
+    List<Row> rows =
+        query("SELECT prefix_band, band_min_length, model, sum(predictions),"
+            + " sum(mean_actual_days * predictions) / sum(predictions),"
+            + " sum(mean_predicted_days * predictions) / sum(predictions),"
+            + " sum(mean_lower_days * predictions) / sum(predictions),"
+            + " sum(mean_upper_days * predictions) / sum(predictions),"
+            + " sum(mae_days * predictions) / sum(predictions),"
+            + " sum(interval_coverage * predictions) / sum(predictions)"
+            + " FROM report_model_evaluation_by_prefix WHERE dataset = 'warehouse'"
+            + " GROUP BY prefix_band, band_min_length, model ORDER BY band_min_length, model");
+    if (rows.isEmpty()) {
+      return null;
+    }
+    List<String> bands = new ArrayList<>();
+    Map<String, Map<String, Row>> byModel = new LinkedHashMap<>();
+    for (Row r : rows) {
+      if (!bands.contains(r.getString(0))) {
+        bands.add(r.getString(0));
+      }
+      byModel.computeIfAbsent(r.getString(2), m -> new LinkedHashMap<>()).put(r.getString(0), r);
+    }
+    java.util.function.BiFunction<String, Integer, List<Double>> column = (model, index) -> {
+      List<Double> out = new ArrayList<>();
+      for (String b : bands) {
+        Row r = byModel.getOrDefault(model, Map.of()).get(b);
+        out.add(r == null || r.isNullAt(index) ? null : r.getDouble(index));
+      }
+      return out;
+    };
+    String anyModel = byModel.containsKey("gbt") ? "gbt" : byModel.keySet().iterator().next();
+    List<Svg.CategorySeries> series = new ArrayList<>();
+    series.add(new Svg.CategorySeries("actual (mean)", column.apply(anyModel, 4), null));
+    series.add(new Svg.CategorySeries("gbt forecast (mean)", column.apply("gbt", 5), null));
+    series.add(new Svg.CategorySeries("baseline (mean)", column.apply("baseline", 5), "6 3"));
+    StringBuilder title = new StringBuilder("Remaining days by events seen (held-out journeys)");
+    double mae = weighted(byModel.get("gbt"), 8);
+    if (!Double.isNaN(mae)) {
+      title.append(String.format(java.util.Locale.ROOT, "; gbt MAE %.2f d against baseline %.2f d", mae,
+          weighted(byModel.get("baseline"), 8)));
+    }
+    double coverage = weighted(byModel.get("aft"), 9);
+    if (!Double.isNaN(coverage)) {
+      title.append(String.format(java.util.Locale.ROOT, "; P10-P90 holds %.0f%%", coverage * 100));
+    }
+    return Svg.bandLines("lead-time-forecast", title.toString(), "remaining days", "events seen so far (prefix length)",
+        bands, series, "aft P10-P90 (mean)", column.apply("aft", 6), column.apply("aft", 7));
+  }
+
+  /** The prediction-weighted mean of column {@code index} over a model's band rows, or NaN. */
+  private static double weighted(Map<String, Row> bands, int index) {
+    if (bands == null) {
+      return Double.NaN;
+    }
+    double sum = 0;
+    long n = 0;
+    for (Row r : bands.values()) {
+      if (!r.isNullAt(index)) {
+        sum += r.getDouble(index) * r.getLong(3);
+        n += r.getLong(3);
+      }
+    }
+    return n == 0 ? Double.NaN : sum / n;
   }
 
   private String vulnerableOutcomes() {

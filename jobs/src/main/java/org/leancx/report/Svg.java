@@ -140,6 +140,85 @@ final class Svg {
     return sb.append("</svg>").toString();
   }
 
+  /** One named line over the categories of {@link #bandLines}; a null value leaves a gap. */
+  record CategorySeries(String name, List<Double> values, String dash) {}
+
+  /**
+   * Lines over ordered categories (e.g. prefix-length bands) with a shaded band from {@code lower} to {@code upper}
+   * (null entries: no band there), named {@code bandName} in the legend.
+   */
+  static String bandLines(String chart, String title, String yLabel, String xLabel, List<String> categories,
+      List<CategorySeries> series, String bandName, List<Double> lower, List<Double> upper) {
+    StringBuilder sb = open(chart, title);
+    double yMax = 0;
+    for (CategorySeries s : series) {
+      for (Double v : s.values()) {
+        yMax = v == null || v.isNaN() ? yMax : Math.max(yMax, v);
+      }
+    }
+    for (Double v : upper) {
+      yMax = v == null || v.isNaN() ? yMax : Math.max(yMax, v);
+    }
+    yMax = nice(yMax);
+    int plotW = WIDTH - LEFT - RIGHT;
+    int plotH = HEIGHT - TOP - BOTTOM;
+    int n = categories.size();
+    java.util.function.IntToDoubleFunction x = i -> LEFT + plotW * (i + 0.5) / n;
+    final double top = yMax;
+    java.util.function.DoubleUnaryOperator y = v -> TOP + plotH * (1 - v / top);
+    yAxis(sb, yMax, yLabel, false);
+    for (int i = 0; i < n; i++) {
+      sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" class=\"xl\">%s</text>", x.applyAsDouble(i),
+          HEIGHT - BOTTOM + 18, escape(categories.get(i))));
+    }
+    sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"xl\">%s</text>", LEFT + plotW / 2,
+        HEIGHT - 6, escape(xLabel)));
+    // The band: a polygon along the upper values left to right, back along the lower ones.
+    StringBuilder upperPts = new StringBuilder();
+    StringBuilder lowerPts = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      if (lower.get(i) != null && upper.get(i) != null) {
+        upperPts.append(String.format(Locale.ROOT, "%.1f,%.1f ", x.applyAsDouble(i), y.applyAsDouble(upper.get(i))));
+        lowerPts.insert(0, String.format(Locale.ROOT, "%.1f,%.1f ", x.applyAsDouble(i),
+            y.applyAsDouble(lower.get(i))));
+      }
+    }
+    String bandColor = "#9ecae1";
+    if (upperPts.length() > 0) {
+      sb.append("<polygon class=\"band\" fill=\"").append(bandColor).append("\" fill-opacity=\"0.45\" stroke=\"none\""
+          + " points=\"").append((upperPts.toString() + lowerPts).strip()).append("\"><title>")
+          .append(escape(bandName)).append("</title></polygon>");
+    }
+    for (int k = 0; k < series.size(); k++) {
+      CategorySeries s = series.get(k);
+      String color = PALETTE[k % PALETTE.length];
+      StringBuilder pts = new StringBuilder();
+      for (int i = 0; i < n; i++) {
+        Double v = s.values().get(i);
+        if (v == null || v.isNaN()) {
+          continue;
+        }
+        pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", x.applyAsDouble(i), y.applyAsDouble(v)));
+        sb.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"><title>%s, %s: %s"
+            + "</title></circle>", x.applyAsDouble(i), y.applyAsDouble(v), color, escape(s.name()),
+            escape(categories.get(i)), number(v)));
+      }
+      sb.append("<polyline fill=\"none\" stroke-width=\"2\" stroke=\"").append(color).append('"')
+          .append(s.dash() == null ? "" : " stroke-dasharray=\"" + s.dash() + "\"")
+          .append(" points=\"").append(pts.toString().strip()).append("\"><title>").append(escape(s.name()))
+          .append("</title></polyline>");
+      legend(sb, k, s.name(), color, s.dash());
+    }
+    if (upperPts.length() > 0) {
+      int lx = WIDTH - RIGHT + 16;
+      int ly = TOP + 8 + series.size() * 20;
+      sb.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"22\" height=\"10\" fill=\"%s\""
+          + " fill-opacity=\"0.45\"/><text x=\"%d\" y=\"%d\" class=\"lg\">%s</text>", lx, ly - 5, bandColor,
+          lx + 28, ly + 4, escape(bandName.length() > 22 ? bandName.substring(0, 21) + "..." : bandName)));
+    }
+    return sb.append("</svg>").toString();
+  }
+
   /** Horizontal bars, largest first as given, with the value printed at the end of each bar. */
   static String bars(String chart, String title, List<Bar> bars, String unit) {
     int rowH = 26;

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
@@ -138,6 +139,40 @@ class LeadTimeForecastTest extends SparkTestBase {
     assertThat(trained.closedJourneys()).isEqualTo(40);
     assertThat(trained.openJourneys()).isEqualTo(4);
     assertThat(trained.path()).endsWith("/_models/lead_time/v1");
+    assertThat(LeadTimeForecast.latestVersion(spark, LeadTimeForecast.modelsRoot(w))).isEqualTo("v1");
+
+    // train cross-validated itself by journey (3 folds by default): one row per model and fold, every proper prefix
+    // of every closed journey tested once (40 x 3), the open ones only learnt from.
+    List<Row> evaluation = w.read(LeadTimeTables.MODEL_EVALUATION).collectAsList();
+    assertThat(evaluation).hasSize(9).allSatisfy(r -> {
+      assertThat(r.<String>getAs("dataset")).isEqualTo("warehouse");
+      assertThat(r.<String>getAs("protocol")).isEqualTo("journey-cv-3/prefix-1..n-1/open-censored/seed-42");
+      assertThat(r.<String>getAs("model_version")).isEqualTo("v1");
+    });
+    assertThat(evaluation.stream().filter(r -> r.getAs("model").equals("gbt"))
+        .mapToLong(r -> r.<Long>getAs("predictions")).sum()).isEqualTo(120);
+    Map<String, Double> mae = trained.crossValidation().means();
+    // The journey type decides the time after "assign" (3 or 7 days): the GBT knows it, the baseline does not.
+    assertThat(mae.get("gbt")).as(trained.summary()).isLessThan(mae.get("baseline"));
+    assertThat(trained.summary()).contains("cross-validated by journey", "gbt", "baseline", "120 predictions");
+    // By prefix length: after "assign" (prefix 2) 3 days remain for billing and 7 for tech, 5 on average.
+    List<Row> bands = w.read(LeadTimeTables.MODEL_EVALUATION_BY_PREFIX).where("model = 'gbt' AND prefix_band = '2'")
+        .collectAsList();
+    assertThat(bands).hasSize(3);
+    long n = bands.stream().mapToLong(r -> r.<Long>getAs("predictions")).sum();
+    double actual = bands.stream().mapToDouble(r -> r.<Double>getAs("mean_actual_days") * r.<Long>getAs("predictions"))
+        .sum() / n;
+    assertThat(n).isEqualTo(40);
+    assertThat(actual).isCloseTo(5.0, org.assertj.core.api.Assertions.within(1e-6));
+    assertThat(w.read(LeadTimeTables.MODEL_EVALUATION_BY_PREFIX).where("model = 'aft'").collectAsList())
+        .allSatisfy(r -> assertThat(r.<Double>getAs("interval_coverage")).isBetween(0.0, 1.0));
+    // evaluate --source warehouse: the same cross-validation without a model saved; it replaces train's rows.
+    LeadTimeEvaluation.CrossValidation cv = LeadTimeEvaluation.runWarehouse(w, s, 2);
+    assertThat(cv.predictions()).isEqualTo(120);
+    assertThat(w.read(LeadTimeTables.MODEL_EVALUATION).collectAsList()).hasSize(6).allSatisfy(r -> {
+      assertThat(r.<String>getAs("protocol")).isEqualTo("journey-cv-2/prefix-1..n-1/open-censored/seed-42");
+      assertThat(r.<String>getAs("model_version")).isNull();
+    });
     assertThat(LeadTimeForecast.latestVersion(spark, LeadTimeForecast.modelsRoot(w))).isEqualTo("v1");
 
     LeadTimeForecast.PredictResult first = LeadTimeForecast.predict(w, s, null);

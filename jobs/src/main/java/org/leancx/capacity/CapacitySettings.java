@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.leancx.common.ReportingPeriod;
 import org.leancx.common.Settings;
 import org.leancx.common.SettingsException;
 

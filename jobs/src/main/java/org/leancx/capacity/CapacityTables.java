@@ -13,6 +13,7 @@ import static org.leancx.common.TableContract.required;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.types.DataTypes;
+import org.leancx.common.ReportingPeriod;
 import org.leancx.common.TableContract;
 
 /** The tables the capacity and scorecard jobs write: capacity_whatif, capacity_summary and lean_scorecard. */

@@ -22,6 +22,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.leancx.common.Aggregates;
 import org.leancx.common.JobRunner;
 import org.leancx.common.Settings;
 import org.leancx.common.Step;
@@ -290,7 +291,7 @@ public final class LeanScorecard {
             sum(when(status.equalTo(Inputs.ContactDemand.RESOLVED_FIRST_TIME), 1L).otherwise(0L)).as(RESOLVED),
             sum(when(status.equalTo(Inputs.ContactDemand.REPEATED), 1L).otherwise(0L)).as(REPEATED),
             sum(when(col(Inputs.ContactDemand.IS_RECONTACT), 1L).otherwise(0L)).as(RECONTACTS),
-            coalesce(exactSum(when(col(IS_FAILURE), col(COST)), 9), lit(0.0)).as("failure_cost"))
+            coalesce(Aggregates.exactSum(when(col(IS_FAILURE), col(COST)), 9), lit(0.0)).as("failure_cost"))
         .withColumn("failure_share", try_divide(col("failure_contacts"), col("contacts")))
         .withColumn("fcr_rate", try_divide(col(RESOLVED), col(RESOLVED).plus(col(REPEATED))))
         .withColumn("repeat_rate", try_divide(col(RECONTACTS), col("contacts")))
@@ -308,20 +309,11 @@ public final class LeanScorecard {
         count(lit(1)).as("closed_journeys"),
         percentile(lead, lit(0.5)).as("lead_time_p50_seconds"),
         percentile(lead, lit(0.85)).as("lead_time_p85_seconds"),
-        exactSum(col(Inputs.Journeys.FLOW_EFFICIENCY), 18)
+        Aggregates.exactSum(col(Inputs.Journeys.FLOW_EFFICIENCY), 18)
             .divide(count(col(Inputs.Journeys.FLOW_EFFICIENCY)))
             .as("flow_efficiency"));
   }
 
-  /**
-   * The sum of a double column, independent of the order of the rows: each value to {@code scale} decimals, summed
-   * exactly as a decimal, then a double. Spark sums doubles in the order tasks and files come, and a different order
-   * (another file layout, path against catalog mode) changed the last bits of the mean flow efficiency and of the
-   * failure cost (0.3 per bot contact), so that two runs over identical inputs differed.
-   */
-  public static Column exactSum(Column doubles, int scale) {
-    return sum(doubles.cast(DataTypes.createDecimalType(38, scale))).cast(DataTypes.DoubleType);
-  }
 
   /**
    * Pooled SLO attainment, sum(met) / sum(eligible), of the journey_slo rows that start in the period: over the
@@ -356,11 +348,11 @@ public final class LeanScorecard {
             marked,
             scorecard.period().start(col(Inputs.ContactDemand.CONTACT_DATE)),
             col(scorecard.journeyTypeColumn()),
-            countWhere(vulnerable).as("vulnerable_contacts"),
-            countWhere(vulnerable.and(resolved)).as("_v_resolved"),
-            countWhere(vulnerable.and(settled)).as("_v_settled"),
-            countWhere(not(vulnerable).and(resolved)).as("_o_resolved"),
-            countWhere(not(vulnerable).and(settled)).as("_o_settled"))
+            Aggregates.countWhere(vulnerable).as("vulnerable_contacts"),
+            Aggregates.countWhere(vulnerable.and(resolved)).as("_v_resolved"),
+            Aggregates.countWhere(vulnerable.and(settled)).as("_v_settled"),
+            Aggregates.countWhere(not(vulnerable).and(resolved)).as("_o_resolved"),
+            Aggregates.countWhere(not(vulnerable).and(settled)).as("_o_settled"))
         .withColumn("vulnerable_fcr_rate", try_divide(col("_v_resolved"), col("_v_settled")))
         .withColumn("other_fcr_rate", try_divide(col("_o_resolved"), col("_o_settled")))
         .drop("_v_resolved", "_v_settled", "_o_resolved", "_o_settled");
@@ -380,8 +372,8 @@ public final class LeanScorecard {
             sum(col("safe_hand_offs")).as("_safe"),
             sum(col("hand_offs")).as("_hand_offs"),
             sum(col("automation_induced_contacts")).as("automation_induced_contacts"),
-            countWhere(col("containment_status").equalTo("EXHAUSTED")).plus(
-                countWhere(col("safe_hand_off_status").equalTo("EXHAUSTED"))).as("automation_slos_exhausted"))
+            Aggregates.countWhere(col("containment_status").equalTo("EXHAUSTED")).plus(
+                Aggregates.countWhere(col("safe_hand_off_status").equalTo("EXHAUSTED"))).as("automation_slos_exhausted"))
         .withColumn("containment_rate", try_divide(col("_contained"), col("_settled")))
         .withColumn("safe_hand_off_rate", try_divide(col("_safe"), col("_hand_offs")))
         .drop("_contained", "_settled", "_safe", "_hand_offs")
@@ -392,14 +384,10 @@ public final class LeanScorecard {
   public static Dataset<Row> goodhartMetrics(Dataset<Row> efficiencyTwins, ScorecardSettings scorecard) {
     return efficiencyTwins
         .groupBy(scorecard.period().start(col("period_start")).as(PERIOD_START))
-        .agg(countWhere(col("goodhart_flag")).as("goodhart_teams"))
+        .agg(Aggregates.countWhere(col("goodhart_flag")).as("goodhart_teams"))
         .withColumn(JOURNEY_TYPE, lit(ALL));
   }
 
-  /** The number of rows where {@code condition} holds (null counts as false). */
-  public static Column countWhere(Column condition) {
-    return sum(when(condition, 1L).otherwise(0L));
-  }
 
   /** Agent-hours consumed by failure demand per period, over all queues: organisation rows only. */
   public static Dataset<Row> capacityMetrics(Dataset<Row> capacityWhatIf, ScorecardSettings scorecard) {

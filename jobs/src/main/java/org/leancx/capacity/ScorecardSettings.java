@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigValue;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.leancx.common.ReportingPeriod;
 import org.leancx.common.Settings;
 import org.leancx.common.SettingsException;
 

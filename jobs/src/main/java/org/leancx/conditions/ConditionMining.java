@@ -218,7 +218,7 @@ public final class ConditionMining {
         // gives the same bits (a double sum in another order differed in its last digit: --check-identical caught it
         // on root_conditions_explained.excess_cost).
         .agg(sum(SUPPORT).as(SUPPORT), sum(FAILURES).as(FAILURES),
-            org.leancx.capacity.LeanScorecard.exactSum(col(COST), 9).as(COST));
+            org.leancx.common.Aggregates.exactSum(col(COST), 9).as(COST));
   }
 
   /**

@@ -16,7 +16,7 @@ import static org.apache.spark.sql.functions.when;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.leancx.capacity.ReportingPeriod;
+import org.leancx.common.ReportingPeriod;
 
 /**
  * The rows of {@code root_conditions_trend}: the reported sets measured period by period, each against the period's

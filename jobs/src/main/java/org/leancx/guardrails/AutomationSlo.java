@@ -14,8 +14,8 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.leancx.capacity.LeanScorecard;
-import org.leancx.capacity.ReportingPeriod;
+import org.leancx.common.Aggregates;
+import org.leancx.common.ReportingPeriod;
 
 /**
  * Service-level objectives for automation (bots, IVR flows): per period and flow, containment (the routed contacts
@@ -64,7 +64,7 @@ public final class AutomationSlo {
     Dataset<Row> induced =
         contactDemand.where(col("decided_by").equalTo("automation_induced"))
             .groupBy(col("prior_contact_id").as("_induced_by"))
-            .agg(count(lit(1)).as("_induced"), LeanScorecard.exactSum(col("cost"), 9).as("_induced_cost"));
+            .agg(count(lit(1)).as("_induced"), Aggregates.exactSum(col("cost"), 9).as("_induced_cost"));
 
     Column settled = col("fcr_status").isin("RESOLVED_FIRST_TIME", "REPEATED");
     Column contained = col("team").isNull().and(settled)
@@ -81,12 +81,12 @@ public final class AutomationSlo {
             .groupBy(period.start(col("contact_date")).as(PERIOD_START), col(FLOW))
             .agg(
                 count(lit(1)).as("routed_contacts"),
-                LeanScorecard.countWhere(col(SETTLED)).as("settled_contacts"),
-                LeanScorecard.countWhere(col("_contained")).as("contained"),
-                LeanScorecard.countWhere(col("_hand_off_status").isin("RESOLVED_FIRST_TIME", "REPEATED")).as("hand_offs"),
-                LeanScorecard.countWhere(col("_hand_off_status").equalTo("RESOLVED_FIRST_TIME")).as("safe_hand_offs"),
+                Aggregates.countWhere(col(SETTLED)).as("settled_contacts"),
+                Aggregates.countWhere(col("_contained")).as("contained"),
+                Aggregates.countWhere(col("_hand_off_status").isin("RESOLVED_FIRST_TIME", "REPEATED")).as("hand_offs"),
+                Aggregates.countWhere(col("_hand_off_status").equalTo("RESOLVED_FIRST_TIME")).as("safe_hand_offs"),
                 coalesce(sum(col("_induced")), lit(0L)).as("automation_induced_contacts"),
-                coalesce(LeanScorecard.exactSum(col("_induced_cost"), 9), lit(0.0)).as("automation_induced_cost"))
+                coalesce(Aggregates.exactSum(col("_induced_cost"), 9), lit(0.0)).as("automation_induced_cost"))
             .withColumn("period", lit(period.name()));
     Dataset<Row> slo = withObjective(perFlow, "containment", col("contained"), col("settled_contacts"),
         objective(settings.objectives(), true), settings.atRiskBurnRate());

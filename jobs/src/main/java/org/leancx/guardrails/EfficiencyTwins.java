@@ -17,8 +17,8 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
-import org.leancx.capacity.LeanScorecard;
-import org.leancx.capacity.ReportingPeriod;
+import org.leancx.common.Aggregates;
+import org.leancx.common.ReportingPeriod;
 
 /**
  * Efficiency twins (Goodhart's law: a measure that becomes a target stops measuring): per period and team, the
@@ -59,7 +59,7 @@ public final class EfficiencyTwins {
             .agg(
                 count(lit(1)).as(CAUSED_REPEATS),
                 sum(when(col("failure_subtype").equalTo(COMPLAINT), 1L).otherwise(0L)).as(CAUSED_COMPLAINTS),
-                LeanScorecard.exactSum(col("cost"), 9).as(CAUSED_COST));
+                Aggregates.exactSum(col("cost"), 9).as(CAUSED_COST));
     Column status = col("fcr_status");
     Dataset<Row> handled =
         contactDemand
@@ -83,8 +83,8 @@ public final class EfficiencyTwins {
                 sum(when(col(RESOLVED), 1L).otherwise(0L)).as(RESOLVED),
                 coalesce(sum(col(CAUSED_REPEATS)), lit(0L)).as("repeats_caused"),
                 coalesce(sum(col(CAUSED_COMPLAINTS)), lit(0L)).as("complaints_caused"),
-                coalesce(LeanScorecard.exactSum(when(col(SETTLED), col("cost")), 9), lit(0.0)).as("contact_cost"),
-                coalesce(LeanScorecard.exactSum(col(CAUSED_COST), 9), lit(0.0)).as("caused_cost"))
+                coalesce(Aggregates.exactSum(when(col(SETTLED), col("cost")), 9), lit(0.0)).as("contact_cost"),
+                coalesce(Aggregates.exactSum(col(CAUSED_COST), 9), lit(0.0)).as("caused_cost"))
             .withColumn("fcr_rate", try_divide(col(RESOLVED), col("settled_contacts")))
             .withColumn("repeat_rate_caused", try_divide(col("repeats_caused"), col("settled_contacts")))
             .withColumn("cost_per_contact", try_divide(col("contact_cost"), col("settled_contacts")))

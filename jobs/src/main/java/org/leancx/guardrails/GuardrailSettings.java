@@ -1,7 +1,7 @@
 package org.leancx.guardrails;
 
 import java.util.List;
-import org.leancx.capacity.ReportingPeriod;
+import org.leancx.common.ReportingPeriod;
 import org.leancx.common.Settings;
 import org.leancx.common.SettingsException;
 

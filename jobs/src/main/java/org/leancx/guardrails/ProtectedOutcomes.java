@@ -30,8 +30,8 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
-import org.leancx.capacity.LeanScorecard;
-import org.leancx.capacity.ReportingPeriod;
+import org.leancx.common.Aggregates;
+import org.leancx.common.ReportingPeriod;
 import org.leancx.common.SettingsException;
 import org.leancx.common.Warehouse;
 import org.leancx.ingest.CanonicalTables;
@@ -164,12 +164,12 @@ public final class ProtectedOutcomes {
             .groupBy(col(PERIOD_START), col(JOURNEY_TYPE), col(SEGMENT))
             .agg(
                 count(lit(1)).as("contacts"),
-                LeanScorecard.countWhere(col("demand_class").isin("VALUE", "FAILURE")).as("classified_contacts"),
-                LeanScorecard.countWhere(col("demand_class").equalTo("FAILURE")).as("failure_contacts"),
-                LeanScorecard.countWhere(col("fcr_status").isin("RESOLVED_FIRST_TIME", "REPEATED")).as("settled_contacts"),
-                LeanScorecard.countWhere(col("fcr_status").equalTo("RESOLVED_FIRST_TIME")).as("resolved_first_time"),
-                LeanScorecard.countWhere(col("is_recontact")).as("recontacts"),
-                LeanScorecard.countWhere(col("failure_subtype").equalTo("complaint")).as("complaints"));
+                Aggregates.countWhere(col("demand_class").isin("VALUE", "FAILURE")).as("classified_contacts"),
+                Aggregates.countWhere(col("demand_class").equalTo("FAILURE")).as("failure_contacts"),
+                Aggregates.countWhere(col("fcr_status").isin("RESOLVED_FIRST_TIME", "REPEATED")).as("settled_contacts"),
+                Aggregates.countWhere(col("fcr_status").equalTo("RESOLVED_FIRST_TIME")).as("resolved_first_time"),
+                Aggregates.countWhere(col("is_recontact")).as("recontacts"),
+                Aggregates.countWhere(col("failure_subtype").equalTo("complaint")).as("complaints"));
 
     Dataset<Row> rows = journeyMeasures.join(contactMeasures, KEY, "left").na().fill(0L,
         new String[] {"contacts", "classified_contacts", "failure_contacts", "settled_contacts",

@@ -16,7 +16,7 @@ import java.util.function.Supplier;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.leancx.capacity.CapacityTables;
-import org.leancx.capacity.ReportingPeriod;
+import org.leancx.common.ReportingPeriod;
 import org.leancx.common.Step;
 import org.leancx.common.Summarised;
 import org.leancx.common.TableContract;

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.leancx.common.ReportingPeriod;
 import org.leancx.common.Settings;
 import org.leancx.common.SettingsException;
 import org.leancx.common.SparkTestBase;

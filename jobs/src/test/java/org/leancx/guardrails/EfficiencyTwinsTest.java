@@ -14,7 +14,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
-import org.leancx.capacity.ReportingPeriod;
+import org.leancx.common.ReportingPeriod;
 import org.leancx.common.SparkTestBase;
 
 /** The efficiency-twins rule on a few inline contacts: attribution of repeats, the rates, the costs and the flag. */

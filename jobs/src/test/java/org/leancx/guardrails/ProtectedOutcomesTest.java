@@ -13,7 +13,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
-import org.leancx.capacity.ReportingPeriod;
+import org.leancx.common.ReportingPeriod;
 import org.leancx.common.SparkTestBase;
 import org.leancx.journeys.JourneySettings;
 

@@ -1,4 +1,4 @@
-package org.leancx.capacity;
+package org.leancx.common;
 
 import static org.apache.spark.sql.functions.add_months;
 import static org.apache.spark.sql.functions.broadcast;
@@ -18,7 +18,6 @@ import java.util.Locale;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.leancx.common.SettingsException;
 
 /** The calendar period that summary rows are grouped by: a UTC day, an ISO week starting Monday, or a month. */
 public enum ReportingPeriod {

@@ -33,13 +33,15 @@ public final class LeadTimeTables {
               required("predicted_remaining_seconds", LongType, "GBT prediction of the time from as_of to the last"
                   + " event: last_event_at + predicted remaining after the last event - as_of, at least 0"),
               optional("predicted_p90_seconds", LongType, "Upper quantile (lead-time-model.aft.upper-quantile, p90"
-                  + " by default) of the AFT survival model, from as_of, at least 0; null when AFT is disabled"),
+                  + " by default) of the AFT survival model, calibrated per prefix-length band on the training"
+                  + " journeys (docs/EVALUATION.md), from as_of, at least 0; null when AFT is disabled"),
               required("predicted_end_at", TimestampType, "as_of + predicted_remaining_seconds (UTC)"),
               required("model_version", StringType, "Version folder of the model under"
                   + " <warehouse>/_models/lead_time/"),
               // Contract v2, last (additive schema evolution).
               optional("predicted_p10_seconds", LongType, "Lower quantile (lead-time-model.aft.lower-quantile, p10"
-                  + " by default) of the AFT survival model, from as_of, at least 0: with predicted_p90_seconds the"
+                  + " by default) of the AFT survival model, calibrated per prefix-length band like the p90, from"
+                  + " as_of, at least 0: with predicted_p90_seconds the"
                   + " forecast's 80% interval, whose coverage `lead-time-model evaluate` measures (model_evaluation."
                   + "interval_coverage); null when AFT is disabled or the model predates it")),
           List.of(),
@@ -80,7 +82,8 @@ public final class LeadTimeTables {
               // Contract v2, last (additive schema evolution).
               optional("interval_coverage", DoubleType, "aft rows: share of the fold's predictions whose true"
                   + " remaining time lies in the model's interval [lower-quantile, upper-quantile] (p10 to p90 by"
-                  + " default: about 0.8 when the interval is calibrated); null for the point models"),
+                  + " default, calibrated per prefix-length band on the training folds: about 0.8 when it holds);"
+                  + " null for the point models"),
               // Contract v3, last (additive schema evolution).
               optional("model_version", StringType, "dataset warehouse, written by train: the model version it"
                   + " saved (the folds' models are fitted the same way on part of its journeys); null otherwise")),

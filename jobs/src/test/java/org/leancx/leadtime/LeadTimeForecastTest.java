@@ -196,8 +196,13 @@ class LeadTimeForecastTest extends SparkTestBase {
     assertThat(w.read(LeadTimeTables.LEAD_TIME_FORECAST).collectAsList()).containsExactlyInAnyOrderElementsOf(out);
   }
 
+  /**
+   * Small models; fits one after the other: mvn test already runs two test JVMs on a two-core machine, and two fits
+   * side by side here would take the other JVM's core (the pool itself is the same code either way; the demos and the
+   * evaluation profile run it with two).
+   */
   private static Settings settingsFor(Warehouse w) {
     return settings("warehouse.path=" + w.settings().path(), "lead-time-model.gbt.max-iter=4",
-        "lead-time-model.gbt.max-depth=3", "lead-time-model.aft.max-iter=15");
+        "lead-time-model.gbt.max-depth=3", "lead-time-model.aft.max-iter=15", "lead-time-model.parallel-fits=1");
   }
 }

@@ -85,15 +85,7 @@ public final class LeadTimeEvaluation {
 
     /** The AFT interval's coverage over all folds' predictions (fold coverages weighted by predictions), or NaN. */
     public double intervalCoverage() {
-      double covered = 0;
-      long n = 0;
-      for (FoldScore f : scores) {
-        if (f.intervalCoverage() != null) {
-          covered += f.intervalCoverage() * f.predictions();
-          n += f.predictions();
-        }
-      }
-      return n == 0 ? Double.NaN : covered / n;
+      return coverage(scores);
     }
 
     /** The comparison table: our models' fold means beside the published figures. */
@@ -119,6 +111,19 @@ public final class LeadTimeEvaluation {
       }
       return sb.toString();
     }
+  }
+
+  /** The AFT interval's coverage over all folds' predictions (fold coverages weighted by predictions), or NaN. */
+  static double coverage(List<FoldScore> scores) {
+    double covered = 0;
+    long n = 0;
+    for (FoldScore f : scores) {
+      if (f.intervalCoverage() != null) {
+        covered += f.intervalCoverage() * f.predictions();
+        n += f.predictions();
+      }
+    }
+    return n == 0 ? Double.NaN : covered / n;
   }
 
   /** The protocol label, e.g. case-cv-5/prefix-1..n-1/seed-42. */
@@ -238,15 +243,7 @@ public final class LeadTimeEvaluation {
 
     /** The AFT interval's coverage over all folds' predictions (fold coverages weighted by predictions), or NaN. */
     public double intervalCoverage() {
-      double covered = 0;
-      long n = 0;
-      for (FoldScore f : scores) {
-        if (f.intervalCoverage() != null) {
-          covered += f.intervalCoverage() * f.predictions();
-          n += f.predictions();
-        }
-      }
-      return n == 0 ? Double.NaN : covered / n;
+      return coverage(scores);
     }
 
     /** E.g. {@code 3-fold MAE in days: gbt 1.230, aft 1.400, baseline 2.100 (gbt 41% below the baseline); ...}. */

@@ -39,6 +39,7 @@ public final class Contracts {
         org.leancx.guardrails.GuardrailTables.EFFICIENCY_TWINS,
         org.leancx.guardrails.GuardrailTables.PROTECTED_OUTCOMES,
         org.leancx.guardrails.GuardrailTables.AUTOMATION_SLO,
+        org.leancx.experiments.ExperimentTables.EXPERIMENT_RESULTS,
         RunLog.PIPELINE_RUNS);
   }
 }

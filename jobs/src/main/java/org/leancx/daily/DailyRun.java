@@ -24,6 +24,8 @@ import org.leancx.conditions.ConditionSettings;
 import org.leancx.conditions.RootConditions;
 import org.leancx.demand.DemandTables;
 import org.leancx.demand.FailureDemand;
+import org.leancx.experiments.ExperimentSettings;
+import org.leancx.experiments.Experiments;
 import org.leancx.guardrails.Guardrails;
 import org.leancx.guardrails.GuardrailSettings;
 import org.leancx.ingest.CanonicalTables;
@@ -132,6 +134,14 @@ public final class DailyRun {
       timed(jobs, out, "capacity", () -> CapacityWhatIf.run(w, s, CapacitySettings.from(s)));
       // Guardrails before the scorecard, which reads their tables for its protective columns.
       timed(jobs, out, "guardrails", () -> Guardrails.run(w, s, GuardrailSettings.from(s)));
+      ExperimentSettings experiments = ExperimentSettings.from(s);
+      if (experiments.names().isEmpty()) {
+        out.accept("experiments: skipped, none configured (experiments.NAME in conf)");
+      } else {
+        timed(jobs, out, "experiments", () -> experiments.names().stream()
+            .map(n -> Experiments.run(w, s, experiments, n).summary())
+            .collect(java.util.stream.Collectors.joining("; ")));
+      }
       timed(jobs, out, "scorecard", () -> LeanScorecard.run(w, s, ScorecardSettings.from(s)));
       if (reportFile != null) {
         timed(jobs, out, "report", () -> {

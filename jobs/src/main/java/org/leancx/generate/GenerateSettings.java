@@ -30,6 +30,7 @@ import org.leancx.common.SettingsException;
  *     vulnerable customer (their needs are less often understood the first time)
  * @param automation the planted automation flow that hands off more, and badly
  * @param fastTeam the planted team that handles faster and causes more repeats
+ * @param experiment the planted A/B test of a shorter handling behind experiment_results
  * @param taxonomy the reason taxonomy file (from {@code demand.taxonomy})
  */
 public record GenerateSettings(
@@ -48,6 +49,7 @@ public record GenerateSettings(
     double vulnerableFailureMultiplier,
     PlantedAutomation automation,
     FastTeam fastTeam,
+    PlantedExperiment experiment,
     String taxonomy) {
 
   /** The share of bot touches that hand off to a person, for every bot flow but the planted one. */
@@ -96,6 +98,32 @@ public record GenerateSettings(
       if (!(failureMultiplier >= 1 && failureMultiplier <= 50)) {
         throw new SettingsException("generate.fast-team.failure-multiplier is " + failureMultiplier
             + ": it must be between 1 and 50 (1 plants no difference; default 1.8).");
+      }
+    }
+  }
+
+  /**
+   * The planted A/B test (generate.experiment): a share of the customers is assigned to arm A or B at random, 50/50,
+   * and every contact of theirs carries the arm in the raw column handling_variant. Arm B's shorter handling: its
+   * touches take handle-multiplier times as long and fail failure-multiplier times as often. Arm A is the control.
+   *
+   * @param share the share of customers in the test (0 plants none)
+   * @param handleMultiplier the factor on the handle time of arm B's touches
+   * @param failureMultiplier the factor on the failure chance of arm B's touches
+   */
+  public record PlantedExperiment(double share, double handleMultiplier, double failureMultiplier) {
+    public PlantedExperiment {
+      if (!(share >= 0 && share <= 1)) {
+        throw new SettingsException("generate.experiment.share is " + share
+            + ": it must be a share of the customers between 0 and 1 (0 plants no experiment; default 1).");
+      }
+      if (!(handleMultiplier > 0 && handleMultiplier <= 10)) {
+        throw new SettingsException("generate.experiment.handle-multiplier is " + handleMultiplier
+            + ": it must be above 0 and at most 10 (1 plants no difference; default 0.8).");
+      }
+      if (!(failureMultiplier >= 1 && failureMultiplier <= 50)) {
+        throw new SettingsException("generate.experiment.failure-multiplier is " + failureMultiplier
+            + ": it must be between 1 and 50 (1 plants no difference; default 2.0).");
       }
     }
   }
@@ -260,6 +288,8 @@ public record GenerateSettings(
             c.getDouble("generate.automation.unsafe-hand-off-multiplier")),
         new FastTeam(c.getString("generate.fast-team.team").trim(), c.getDouble("generate.fast-team.handle-multiplier"),
             c.getDouble("generate.fast-team.failure-multiplier")),
+        new PlantedExperiment(c.getDouble("generate.experiment.share"),
+            c.getDouble("generate.experiment.handle-multiplier"), c.getDouble("generate.experiment.failure-multiplier")),
         settings.path("demand.taxonomy"));
   }
 

@@ -93,13 +93,17 @@ public final class Generator {
   static final String AUTOMATION_FLOW = "automation_flow";
   /** The folder of the vulnerable-customer list export. */
   static final String VULNERABLE_LIST = "vulnerable_customers";
+  /** The arm (A or B) of the planted A/B test, on every contact of a customer in it (raw and kept column). */
+  static final String HANDLING_VARIANT = "handling_variant";
+  /** The customer's arm of the planted A/B test; null outside the test. */
+  static final String EXPERIMENT_ARM = "experiment_arm";
 
   /** The raw contacts columns, in file order. */
   public static final List<String> CONTACT_COLUMNS =
       List.of(
           "contact_ref", "customer_number", "channel_name", "direction", "start_time", "end_time", "wait_sec",
           "reason_code", "disposition", "team_name", "agent_id", "case_ref", "bot_flow", "product", "segment",
-          "region", VULNERABLE);
+          "region", VULNERABLE, HANDLING_VARIANT);
   /** The raw case-event columns, in file order. */
   public static final List<String> CASE_EVENT_COLUMNS =
       List.of("event_ref", "case_ref", "customer_number", "activity", "event_time", "lifecycle", "resource",
@@ -301,6 +305,9 @@ public final class Generator {
         .withColumn(VULNERABLE,
             when(not(serviceAccount).and(d.chance(lit(s.vulnerableShare()), "vulnerable", id)), lit("Y"))
                 .otherwise(lit("N")))
+        .withColumn(EXPERIMENT_ARM,
+            when(not(serviceAccount).and(d.chance(lit(s.experiment().share()), "experiment", id)),
+                Draws.pick(d.uniform("experiment_arm", id), List.of("A", "B"), 1, 1)))
         .withColumn("episodes", when(serviceAccount, lit(0)).otherwise(episodes));
   }
 
@@ -423,6 +430,10 @@ public final class Generator {
             // The hand-off share depends on the flow: a stage of its own, so that the flow's draw is not computed
             // twice (inlined, it made the generated code of this stage exceed the JVM's 64 KB method limit).
             .withColumn("transferred", col("transfer_draw").lt(transferShare))
+            // The planted A/B test: arm B's shorter handling, on every touch of its customers, whatever the channel (so
+            // that no condition set of root-conditions travels with it): shorter contacts that fail more often.
+            .withColumn(HANDLING_VARIANT, col(EXPERIMENT_ARM))
+            .withColumn("handle", experimentHandle(col("handle"), s.experiment()))
             .withColumns(
                 columns(
                     "agent", when(not(channel.isin("bot", "web")), World.agent(col(TEAM), d.uniform("agent", tk))),
@@ -435,7 +446,9 @@ public final class Generator {
                             .lt(least(lit(0.95), multiplier(s.planted()).multiply(s.baseFailureRate())
                                 .multiply(when(col(VULNERABLE).equalTo("Y"), s.vulnerableFailureMultiplier())
                                     .otherwise(1.0))
-                                .multiply(guardrailMultiplier)))))
+                                .multiply(guardrailMultiplier)
+                                .multiply(when(coalesce(col(HANDLING_VARIANT).equalTo("B"), lit(false)),
+                                    s.experiment().failureMultiplier()).otherwise(1.0))))))
             .withColumn(
                 "duration",
                 col("handle")
@@ -561,6 +574,12 @@ public final class Generator {
   static Column fastTeam(Column handle, Column team, GenerateSettings.FastTeam fast) {
     Column shorter = org.apache.spark.sql.functions.round(handle.multiply(fast.handleMultiplier())).cast("long");
     return when(coalesce(team.equalTo(fast.team()), lit(false)), greatest(lit(1L), shorter)).otherwise(handle);
+  }
+
+  /** The handle time of a touch in arm B of the planted A/B test, times its handle multiplier (at least 1 s). */
+  static Column experimentHandle(Column handle, GenerateSettings.PlantedExperiment experiment) {
+    Column shorter = org.apache.spark.sql.functions.round(handle.multiply(experiment.handleMultiplier())).cast("long");
+    return when(coalesce(col(HANDLING_VARIANT).equalTo("B"), lit(false)), greatest(lit(1L), shorter)).otherwise(handle);
   }
 
   /** Queue waits: phone and chat queue, branches have a waiting room, the bot answers at once, async has none. */
@@ -692,6 +711,7 @@ public final class Generator {
                 when(leg.equalTo(1), col("agent")).otherwise(col("leg2_agent")).as("agent"),
                 when(col("has_case"), d.reference("CS", id.multiply(64L).plus(k))).as("case_ref"),
                 when(leg.equalTo(1), col(AUTOMATION_FLOW)).as(AUTOMATION_FLOW),
+                col(EXPERIMENT_ARM).as(HANDLING_VARIANT),
                 recontact.as("truth_recontact"),
                 when(recontact, d.reference("CT", priorKey)).as("truth_prior"),
                 when(inChain, d.reference("CT", chainKey)).as("truth_chain"),
@@ -749,6 +769,7 @@ public final class Generator {
             World.agent(col(TEAM), d.uniform("sa_agent", keys)).as("agent"),
             lit(null).cast(DataTypes.StringType).as("case_ref"),
             when(col(CHANNEL).equalTo("phone"), lit("ivr_main_v4")).as(AUTOMATION_FLOW),
+            lit(null).cast(DataTypes.StringType).as(HANDLING_VARIANT),
             lit(false).as("truth_recontact"),
             lit(null).cast(DataTypes.StringType).as("truth_prior"),
             lit(null).cast(DataTypes.StringType).as("truth_chain"),
@@ -786,7 +807,8 @@ public final class Generator {
       col(PRODUCT),
       col(SEGMENT),
       col(REGION),
-      col(VULNERABLE)
+      col(VULNERABLE),
+      col(HANDLING_VARIANT)
     };
   }
 

@@ -35,7 +35,8 @@ public final class HtmlReport {
   /** The charts of the report, by their data-chart name, in order. */
   public static final List<String> CHARTS =
       List.of("failure-share", "root-conditions", "lead-time", "lead-time-forecast", "flow-efficiency",
-          "wip-littles-law", "slo-burn", "capacity", "efficiency-twins", "automation-burn", "vulnerable-outcomes");
+          "wip-littles-law", "slo-burn", "capacity", "efficiency-twins", "automation-burn", "vulnerable-outcomes",
+          "experiments");
 
   /** What one report run wrote: the file, and the charts drawn and the ones without data. */
   public record Result(Path file, List<String> drawn, List<String> noData) implements Summarised {
@@ -123,7 +124,15 @@ public final class HtmlReport {
                     + " resolved first time, for customers in vulnerable circumstances (guardrails.vulnerable) and for"
                     + " the others. A persistent gap is a harm the averages hide; the table holds the intervals and"
                     + " the measures worse beyond them.",
-                "./leancx guardrails", List.of(GuardrailTables.PROTECTED_OUTCOMES), this::vulnerableOutcomes));
+                "./leancx guardrails", List.of(GuardrailTables.PROTECTED_OUTCOMES), this::vulnerableOutcomes),
+            new Chart("experiments", "Experiments: each arm against its control, per need",
+                "Per experiment and arm (experiment_results): the difference to the control arm in percent of the"
+                    + " control's value, with its 95% interval from a bootstrap clustered by customer. Every measure"
+                    + " is better lower: green where the whole interval is below 0, red where it is above. A change"
+                    + " can be cheaper per first contact and dearer per resolved need. [SRM]: the arms' sizes do not"
+                    + " match the planned split; do not trust that experiment.",
+                "./leancx experiment", List.of(org.leancx.experiments.ExperimentTables.EXPERIMENT_RESULTS),
+                this::experiments));
     Map<String, String> sections = new LinkedHashMap<>();
     List<String> drawn = new ArrayList<>();
     List<String> noData = new ArrayList<>();
@@ -465,6 +474,25 @@ public final class HtmlReport {
           r.getDouble(3), !r.isNullAt(4) && r.getBoolean(4) ? " [flag]" : ""), r.getDouble(1)));
     }
     return Svg.bars("efficiency-twins", "Repeats caused per 100 settled contacts, by team", bars, "");
+  }
+
+  private String experiments() {
+    List<Row> rows =
+        query("SELECT experiment, arm, control_arm, measure, 100 * difference / abs(control_value),"
+            + " 100 * difference_low / abs(control_value), 100 * difference_high / abs(control_value), verdict,"
+            + " sample_ratio_mismatch FROM report_experiment_results"
+            + " WHERE NOT is_control AND difference_low IS NOT NULL AND control_value <> 0"
+            + " ORDER BY experiment, arm, measure LIMIT 40");
+    if (rows.isEmpty()) {
+      return null;
+    }
+    List<Svg.Estimate> estimates = new ArrayList<>();
+    for (Row r : rows) {
+      estimates.add(new Svg.Estimate(String.format(java.util.Locale.ROOT, "%s %s vs %s: %s%s", r.getString(0),
+          r.getString(1), r.getString(2), r.getString(3).replace('_', ' '), r.getBoolean(8) ? " [SRM]" : ""),
+          r.getDouble(4), r.getDouble(5), r.getDouble(6), r.getString(7)));
+    }
+    return Svg.forest("experiments", "Difference to the control arm, % of the control's value", estimates, "%");
   }
 
   private String capacity() {

@@ -31,6 +31,9 @@ final class Svg {
   /** One labelled bar. */
   record Bar(String label, double value) {}
 
+  /** One labelled estimate with its interval and verdict (better, worse, no difference), for a forest plot. */
+  record Estimate(String label, double value, double low, double high, String verdict) {}
+
   /** A vertical marker line on a histogram, e.g. a percentile. */
   record Marker(String label, double x) {}
 
@@ -245,6 +248,55 @@ final class Svg {
           y + 3, w, rowH - 6, PALETTE[0], escape(b.label()), number(b.value())));
       sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" class=\"v\">%s%s</text>", labelW + w + 6,
           y + rowH * 0.62, number(b.value()), escape(unit)));
+    }
+    return sb.append("</svg>").toString();
+  }
+
+  /**
+   * A forest plot: one row per estimate, a point at its value and a whisker over its interval, on a shared axis with
+   * a line at 0; green when the verdict is better, red when worse, grey otherwise.
+   */
+  static String forest(String chart, String title, List<Estimate> rows, String unit) {
+    int rowH = 26;
+    int labelW = 430;
+    int plotW = WIDTH - labelW - 120;
+    int height = TOP + rowH * rows.size() + 34;
+    double extent = 0;
+    for (Estimate e : rows) {
+      extent = Math.max(extent, Math.max(Math.abs(e.low()), Math.abs(e.high())));
+    }
+    extent = nice(extent);
+    double scale = plotW / (2 * extent);
+    double zero = labelW + plotW / 2.0;
+    StringBuilder sb = new StringBuilder();
+    sb.append("<svg xmlns=\"http://www.w3.org/2000/svg\" data-chart=\"").append(escape(chart))
+        .append("\" role=\"img\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(height)
+        .append("\" width=\"").append(WIDTH).append("\" height=\"").append(height).append("\">");
+    sb.append("<title>").append(escape(title)).append("</title>");
+    sb.append("<text x=\"10\" y=\"22\" class=\"t\">").append(escape(title)).append("</text>");
+    int bottom = TOP + rowH * rows.size();
+    sb.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" class=\"ref\"/>", zero,
+        TOP - 4, zero, bottom));
+    for (double tick : new double[] {-extent, -extent / 2, extent / 2, extent}) {
+      double x = zero + tick * scale;
+      sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" class=\"xl\">%s%s</text>", x, bottom + 16,
+          number(tick), escape(unit)));
+    }
+    sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" class=\"xl\">0</text>", zero, bottom + 16));
+    for (int i = 0; i < rows.size(); i++) {
+      Estimate e = rows.get(i);
+      double y = TOP + i * rowH + rowH / 2.0;
+      String color = "better".equals(e.verdict()) ? PALETTE[2] : "worse".equals(e.verdict()) ? PALETTE[1] : PALETTE[7];
+      String label = e.label().length() > 62 ? e.label().substring(0, 59) + "..." : e.label();
+      sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" class=\"bl\">%s</text>", labelW - 8, y + 4,
+          escape(label)));
+      sb.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\""
+          + " stroke-width=\"2\"/>", zero + e.low() * scale, y, zero + e.high() * scale, y, color));
+      sb.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\" fill=\"%s\"><title>%s: %s%s"
+          + " [%s, %s] %s</title></circle>", zero + e.value() * scale, y, color, escape(e.label()), number(e.value()),
+          escape(unit), number(e.low()), number(e.high()), escape(e.verdict())));
+      sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" class=\"v\">%s%s %s</text>",
+          labelW + plotW + 10, y + 4, e.value() > 0 ? "+" : "", number(e.value()) + escape(unit), escape(e.verdict())));
     }
     return sb.append("</svg>").toString();
   }

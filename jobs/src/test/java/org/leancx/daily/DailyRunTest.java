@@ -68,7 +68,8 @@ class DailyRunTest extends SparkTestBase {
     long t1 = System.nanoTime();
     assertThat(runs.get(2).asOf()).isEqualTo(DailyRun.endOf(END));
     assertThat(runs.get(2).jobs()).extracting(DailyRun.JobTime::job)
-        .containsExactly("failure-demand", "journeys", "root-conditions", "capacity", "guardrails", "scorecard");
+        .containsExactly("failure-demand", "journeys", "root-conditions", "capacity", "guardrails", "experiments",
+            "scorecard");
     assertThat(lines).anyMatch(l -> l.startsWith("lead-time-model predict: skipped, no model"));
 
     Warehouse oneRun = loaded("daily-run-one");

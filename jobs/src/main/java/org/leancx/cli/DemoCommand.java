@@ -22,6 +22,7 @@ import org.leancx.generate.Generator;
 import org.leancx.ingest.IngestJob;
 import org.leancx.journeys.Journeys;
 import org.leancx.leadtime.LeadTimeForecast;
+import org.leancx.surveys.Surveys;
 import org.leancx.daily.DailyRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -65,11 +66,14 @@ final class DemoCommand implements Callable<Integer> {
             new Stage("generate synthetic raw exports", () -> Generator.run(w, s)),
             new Stage("ingest contacts", () -> IngestJob.run(w, s, "synthetic_contacts", raw + "/contacts")),
             new Stage("ingest case events", () -> IngestJob.run(w, s, "synthetic_case_events", raw + "/case_events")),
+            new Stage("ingest surveys", () -> IngestJob.run(w, s, "synthetic_surveys", raw + "/surveys")),
             new Stage("failure-demand", () -> FailureDemand.run(w, s, FailureDemand.Slice.full())),
             // Journeys before the model (it trains on closed journeys); root-conditions runs in the nightly step,
             // which recomputes it over the whole history anyway (docs/DAILY.md): a run of its own here was 40 s of
             // the small demo for tables the nightly run then replaced.
             new Stage("journeys", () -> Journeys.run(w, s, "demo")),
+            // After journeys: each survey is linked to the journey of its contact or case.
+            new Stage("surveys", () -> Surveys.run(w, s)),
             // A fixed version name, so that a rerun replaces the demo model instead of adding one.
             new Stage("lead-time-model train", () -> LeadTimeForecast.train(w, s, DEMO_MODEL_VERSION)),
             new Stage("daily --date <last day> (one more night)", () -> daily(w, s)));

@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       CapacityCommand.class,
       ScorecardCommand.class,
       GuardrailsCommand.class,
+      SurveysCommand.class,
       ReportCommand.class,
       TablesCommand.class,
       SqlCommand.class,

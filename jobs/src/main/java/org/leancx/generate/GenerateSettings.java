@@ -30,6 +30,7 @@ import org.leancx.common.SettingsException;
  *     vulnerable customer (their needs are less often understood the first time)
  * @param automation the planted automation flow that hands off more, and badly
  * @param fastTeam the planted team that handles faster and causes more repeats
+ * @param surveys the planted surveys: their share of the needs and how their NPS falls with repeats and lead time
  * @param taxonomy the reason taxonomy file (from {@code demand.taxonomy})
  */
 public record GenerateSettings(
@@ -48,6 +49,7 @@ public record GenerateSettings(
     double vulnerableFailureMultiplier,
     PlantedAutomation automation,
     FastTeam fastTeam,
+    PlantedSurveys surveys,
     String taxonomy) {
 
   /** The share of bot touches that hand off to a person, for every bot flow but the planted one. */
@@ -96,6 +98,43 @@ public record GenerateSettings(
       if (!(failureMultiplier >= 1 && failureMultiplier <= 50)) {
         throw new SettingsException("generate.fast-team.failure-multiplier is " + failureMultiplier
             + ": it must be between 1 and 50 (1 plants no difference; default 1.8).");
+      }
+    }
+  }
+
+  /**
+   * The planted surveys (generate.surveys): a survey for a share of the need episodes, answered 1 to 3 days after the
+   * episode's last inbound contact, with NPS = clamp(round(npsBase + npsPerRepeat * repeats + npsPerLeadTimeDay *
+   * lead time in days + noise), 0, 10), noise normal with sd npsNoiseSd.
+   *
+   * @param share the share of need episodes with a survey
+   * @param npsBase the NPS (0-10) of a need resolved at the first touch with no lead time
+   * @param npsPerRepeat the planted slope per repeat (touches - 1)
+   * @param npsPerLeadTimeDay the planted slope per day of the episode's lead time
+   * @param npsNoiseSd the standard deviation of the noise
+   * @param dirtyShare extra dirty survey rows (NPS 11, or neither contact nor case) per clean survey
+   */
+  public record PlantedSurveys(
+      double share, double npsBase, double npsPerRepeat, double npsPerLeadTimeDay, double npsNoiseSd,
+      double dirtyShare) {
+    public PlantedSurveys {
+      if (!(share >= 0 && share <= 1)) {
+        throw new SettingsException("generate.surveys.share is " + share + ": it must be between 0 and 1 (default 0.3).");
+      }
+      if (!(npsBase >= 0 && npsBase <= 10)) {
+        throw new SettingsException("generate.surveys.nps-base is " + npsBase + ": it must be between 0 and 10 (default 8.0).");
+      }
+      if (!(Math.abs(npsPerRepeat) <= 10) || !(Math.abs(npsPerLeadTimeDay) <= 10)) {
+        throw new SettingsException("generate.surveys.nps-per-repeat is " + npsPerRepeat + " and nps-per-lead-time-day "
+            + npsPerLeadTimeDay + ": each must be between -10 and 10 (defaults -1.5 and -0.1).");
+      }
+      if (!(npsNoiseSd >= 0 && npsNoiseSd <= 10)) {
+        throw new SettingsException("generate.surveys.nps-noise-sd is " + npsNoiseSd
+            + ": it must be between 0 and 10 (default 1.2).");
+      }
+      if (!(dirtyShare >= 0 && dirtyShare <= 0.04)) {
+        throw new SettingsException("generate.surveys.dirty-share is " + dirtyShare
+            + ": it must be between 0 and 0.04, below ingest.max-reject-rate (default 0.02).");
       }
     }
   }
@@ -260,6 +299,9 @@ public record GenerateSettings(
             c.getDouble("generate.automation.unsafe-hand-off-multiplier")),
         new FastTeam(c.getString("generate.fast-team.team").trim(), c.getDouble("generate.fast-team.handle-multiplier"),
             c.getDouble("generate.fast-team.failure-multiplier")),
+        new PlantedSurveys(c.getDouble("generate.surveys.share"), c.getDouble("generate.surveys.nps-base"),
+            c.getDouble("generate.surveys.nps-per-repeat"), c.getDouble("generate.surveys.nps-per-lead-time-day"),
+            c.getDouble("generate.surveys.nps-noise-sd"), c.getDouble("generate.surveys.dirty-share")),
         settings.path("demand.taxonomy"));
   }
 

@@ -1,7 +1,6 @@
 package org.leancx.surveys;
 
 import static org.apache.spark.sql.functions.array;
-import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
@@ -11,7 +10,6 @@ import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.sqrt;
-import static org.apache.spark.sql.functions.stddev_samp;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -103,7 +101,7 @@ public final class SurveyOutcomes {
   /**
    * One row per survey (survey_id, customer_key, nps, csat) with the journey it is about: journey_id through its
    * contact_id (journey_steps.step_id of kind CONTACT), else its case_id (journeys.case_id), null when neither links;
-   * the journey's repeats and lead_time_days; and vulnerable (yes or no) from the vulnerable customers
+   * the journey's repeats, lead_time_seconds and lead_time_days; and vulnerable (yes or no) from the vulnerable customers
    * (customer_key). A step or case in more than one journey takes the least journey_id, so no survey is counted twice.
    */
   public static Dataset<Row> linked(
@@ -117,7 +115,7 @@ public final class SurveyOutcomes {
             .groupBy(col(CASE_ID).as(LINK_CASE))
             .agg(min(col(JOURNEY_ID)).as(CASE_JOURNEY));
     Dataset<Row> facts =
-        journeys.select(col(JOURNEY_ID).as(LINK_JOURNEY), col(REPEATS),
+        journeys.select(col(JOURNEY_ID).as(LINK_JOURNEY), col(REPEATS), col(LEAD_TIME_SECONDS),
             col(LEAD_TIME_SECONDS).divide(DAY_SECONDS).as(LEAD_TIME_DAYS));
     Dataset<Row> flagged =
         vulnerable.select(col(CUSTOMER_KEY).as(LINK_CUSTOMER)).distinct().withColumn(IS_VULNERABLE, lit(true));
@@ -130,7 +128,7 @@ public final class SurveyOutcomes {
         .join(flagged, col(CUSTOMER_KEY).equalTo(col(LINK_CUSTOMER)), "left")
         .withColumn(VULNERABLE, when(coalesce(col(IS_VULNERABLE), lit(false)), lit("yes")).otherwise(lit("no")))
         .select(col(SURVEY_ID), col(CUSTOMER_KEY), col(NPS_SCORE), col(CSAT_SCORE), col(JOURNEY_ID), col(REPEATS),
-            col(LEAD_TIME_DAYS), col(VULNERABLE));
+            col(LEAD_TIME_SECONDS), col(LEAD_TIME_DAYS), col(VULNERABLE));
   }
 
   /** The lead-time band of a lead time in days (BAND_LABELS); null for a null lead time. */
@@ -171,10 +169,10 @@ public final class SurveyOutcomes {
                 sum(when(nps.geq(9), 1L).otherwise(0L)).as(PROMOTERS),
                 sum(when(nps.between(7, 8), 1L).otherwise(0L)).as(PASSIVES),
                 sum(when(nps.leq(6), 1L).otherwise(0L)).as(DETRACTORS),
-                avg(nps).as(NPS_SCORE_MEAN),
+                sum(nps.cast("long")).as("_nps_sum"),
                 count(col(CSAT_SCORE)).as(CSAT_RESPONSES),
-                avg(col(CSAT_SCORE)).as(CSAT_MEAN),
-                stddev_samp(col(CSAT_SCORE)).as("_csat_sd"));
+                sum(col(CSAT_SCORE).cast("long")).as("_csat_sum"),
+                sum(col(CSAT_SCORE).cast("long").multiply(col(CSAT_SCORE).cast("long"))).as("_csat_squares"));
     Column n = col(NPS_RESPONSES);
     Column promoterShare = col(PROMOTERS).divide(n);
     Column detractorShare = col(DETRACTORS).divide(n);
@@ -182,9 +180,17 @@ public final class SurveyOutcomes {
     Column halfWidth =
         sqrt(greatest(lit(0.0), promoterShare.plus(detractorShare).minus(difference.multiply(difference))).divide(n))
             .multiply(100 * Z95);
-    Column csatHalfWidth = col("_csat_sd").divide(sqrt(col(CSAT_RESPONSES))).multiply(Z95);
-    Column hasCsatInterval = col(CSAT_RESPONSES).geq(2);
+    // Means and the sample variance from exact integer sums: Spark adds doubles in the order tasks arrive, and a
+    // rerun must give identical tables (docs/DECISIONS.md).
+    Column m = col(CSAT_RESPONSES);
+    Column csatVariance =
+        greatest(lit(0.0), col("_csat_squares").minus(col("_csat_sum").multiply(col("_csat_sum")).divide(m))
+            .divide(m.minus(1)));
+    Column csatHalfWidth = sqrt(csatVariance).divide(sqrt(m)).multiply(Z95);
+    Column hasCsatInterval = m.geq(2);
     return counts
+        .withColumn(NPS_SCORE_MEAN, when(n.gt(0), col("_nps_sum").divide(n)))
+        .withColumn(CSAT_MEAN, when(m.gt(0), col("_csat_sum").divide(m)))
         .withColumn(NPS, when(n.gt(0), difference.multiply(100.0)))
         .withColumn(NPS_CI_LOW, when(n.gt(0), greatest(lit(-100.0), col(NPS).minus(halfWidth))))
         .withColumn(NPS_CI_HIGH, when(n.gt(0), least(lit(100.0), col(NPS).plus(halfWidth))))
@@ -194,7 +200,7 @@ public final class SurveyOutcomes {
         .withColumn(COEFFICIENT_STANDARD_ERROR, lit(null).cast(DataTypes.DoubleType))
         .withColumn(COEFFICIENT_CI_LOW, lit(null).cast(DataTypes.DoubleType))
         .withColumn(COEFFICIENT_CI_HIGH, lit(null).cast(DataTypes.DoubleType))
-        .drop("_csat_sd");
+        .drop("_nps_sum", "_csat_sum", "_csat_squares");
   }
 
   /** The names of the sums of {@link #regressionSums}, in order: n, then the sums of x1, x2, y and their products. */
@@ -202,22 +208,38 @@ public final class SurveyOutcomes {
       List.of("_n", "_x1", "_x2", "_y", "_x1x1", "_x1x2", "_x2x2", "_x1y", "_x2y", "_yy");
 
   /**
-   * The sums for the least squares fit of the NPS score (y) on the journey's repeats (x1) and lead time in days (x2),
-   * over the linked surveys with an NPS score and known repeats: aggregate expressions for one Spark aggregation.
+   * The sums for the least squares fit of the NPS score (y) on the journey's repeats (x1) and lead time (x2, in
+   * seconds here), over the linked surveys with an NPS score and known repeats: aggregate expressions for one Spark
+   * aggregation, exact DECIMAL(38, 0) sums of whole numbers, so that their order cannot change a bit of the result.
+   * {@link #sumsInDays} turns them into the sums of {@link #regression}.
    */
   public static List<Column> regressionSums() {
     Column in = col(JOURNEY_ID).isNotNull().and(col(NPS_SCORE).isNotNull()).and(col(REPEATS).isNotNull())
-        .and(col(LEAD_TIME_DAYS).isNotNull());
-    Column x1 = when(in, col(REPEATS).cast("double"));
-    Column x2 = when(in, col(LEAD_TIME_DAYS));
-    Column y = when(in, col(NPS_SCORE).cast("double"));
+        .and(col(LEAD_TIME_SECONDS).isNotNull());
+    String exact = "decimal(38,0)";
+    Column x1 = when(in, col(REPEATS).cast(exact));
+    Column x2 = when(in, col(LEAD_TIME_SECONDS).cast(exact));
+    Column y = when(in, col(NPS_SCORE).cast(exact));
     Column[] terms = {
-      when(in, lit(1.0)), x1, x2, y, x1.multiply(x1), x1.multiply(x2), x2.multiply(x2), x1.multiply(y),
+      when(in, lit(1).cast(exact)), x1, x2, y, x1.multiply(x1), x1.multiply(x2), x2.multiply(x2), x1.multiply(y),
       x2.multiply(y), y.multiply(y)
     };
     List<Column> out = new ArrayList<>();
     for (int i = 0; i < terms.length; i++) {
-      out.add(coalesce(sum(terms[i]), lit(0.0)).as(SUMS.get(i)));
+      out.add(coalesce(sum(terms[i]).cast(exact), lit(0).cast(exact)).as(SUMS.get(i)));
+    }
+    return out;
+  }
+
+  /**
+   * The sums of {@link #regressionSums}, read from {@code row} at {@code offset} onwards, with the lead time in days:
+   * the sums holding x2 once are divided by 86,400, x2 squared by 86,400 squared.
+   */
+  public static double[] sumsInDays(Row row, int offset) {
+    double[] perSecond = {1, 1, DAY_SECONDS, 1, 1, DAY_SECONDS, DAY_SECONDS * DAY_SECONDS, 1, DAY_SECONDS, 1};
+    double[] out = new double[SUMS.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = row.getDecimal(offset + i).doubleValue() / perSecond[i];
     }
     return out;
   }

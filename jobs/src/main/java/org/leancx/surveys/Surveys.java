@@ -94,11 +94,7 @@ public final class Surveys {
             () -> linked.agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new)).first());
         long surveys = totals.getLong(0);
         long linkedCount = totals.getLong(1);
-        double[] sums = new double[SurveyOutcomes.SUMS.size()];
-        for (int i = 0; i < sums.length; i++) {
-          sums[i] = totals.getDouble(2 + i);
-        }
-        SurveyOutcomes.Regression fit = SurveyOutcomes.regression(sums);
+        SurveyOutcomes.Regression fit = SurveyOutcomes.regression(SurveyOutcomes.sumsInDays(totals, 2));
         if (surveys == 0) {
           LOG.info("No surveys in {}: survey_outcomes is written empty.",
               warehouse.qualifiedName(CanonicalTables.SURVEYS));

@@ -11,7 +11,7 @@ import picocli.CommandLine.Mixin;
     mixinStandardHelpOptions = true,
     description = "Link every survey (the canonical surveys table, loaded by `leancx ingest` with a mapping of target ="
         + " surveys) to the journey it is about, through its contact (journey_steps) or else its case (journeys), and"
-        + " write survey_outcomes: NPS and CSAT with 95% intervals by journey outcome (resolved first time or"
+        + " write survey_outcomes: NPS and CSAT with 95%% intervals by journey outcome (resolved first time or"
         + " repeated), lead-time band and vulnerable customers, and the NPS score's least-squares slopes per repeat"
         + " and per day of lead time. Surveys linked to no journey are counted in the result line. Run it after"
         + " journeys.")

@@ -16,6 +16,7 @@ public final class Contracts {
         CanonicalTables.CONTACTS,
         CanonicalTables.CASE_EVENTS,
         CanonicalTables.CUSTOMER_LISTS,
+        CanonicalTables.SURVEYS,
         CanonicalTables.QUARANTINE,
         org.leancx.demand.DemandTables.CONTACT_DEMAND,
         org.leancx.demand.DemandTables.RECONTACT_CHAINS,
@@ -40,6 +41,7 @@ public final class Contracts {
         org.leancx.guardrails.GuardrailTables.PROTECTED_OUTCOMES,
         org.leancx.guardrails.GuardrailTables.AUTOMATION_SLO,
         org.leancx.experiments.ExperimentTables.EXPERIMENT_RESULTS,
+        org.leancx.surveys.SurveyTables.SURVEY_OUTCOMES,
         RunLog.PIPELINE_RUNS);
   }
 }

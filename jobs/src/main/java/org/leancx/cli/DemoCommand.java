@@ -65,6 +65,7 @@ final class DemoCommand implements Callable<Integer> {
             new Stage("generate synthetic raw exports", () -> Generator.run(w, s)),
             new Stage("ingest contacts", () -> IngestJob.run(w, s, "synthetic_contacts", raw + "/contacts")),
             new Stage("ingest case events", () -> IngestJob.run(w, s, "synthetic_case_events", raw + "/case_events")),
+            new Stage("ingest surveys", () -> IngestJob.run(w, s, "synthetic_surveys", raw + "/surveys")),
             new Stage("failure-demand", () -> FailureDemand.run(w, s, FailureDemand.Slice.full())),
             // Journeys before the model (it trains on closed journeys); root-conditions runs in the nightly step,
             // which recomputes it over the whole history anyway (docs/DAILY.md): a run of its own here was 40 s of

@@ -10,14 +10,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Ingests raw exports into the canonical contacts, case_events and customer_lists tables through their source
- * mappings.
+ * Ingests raw exports into the canonical contacts, case_events, customer_lists and surveys tables through their
+ * source mappings.
  */
 @Command(
     name = "ingest",
     mixinStandardHelpOptions = true,
     description = {
-      "Ingest raw exports into the canonical contacts, case_events and customer_lists tables through"
+      "Ingest raw exports into the canonical contacts, case_events, customer_lists and surveys tables through"
           + " conf/sources/<NAME>.conf.",
       "Rejected rows go to the quarantine table with a reason. A snapshot load (the files are the whole source)"
           + " replaces the source's rows and refuses to remove more than ingest.max-removed-share of them; an"

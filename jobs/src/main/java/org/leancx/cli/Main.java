@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       ScorecardCommand.class,
       GuardrailsCommand.class,
       ExperimentCommand.class,
+      SurveysCommand.class,
       ReportCommand.class,
       TablesCommand.class,
       SqlCommand.class,

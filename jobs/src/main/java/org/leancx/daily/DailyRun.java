@@ -27,6 +27,8 @@ import org.leancx.demand.FailureDemand;
 import org.leancx.experiments.ExperimentSettings;
 import org.leancx.experiments.Experiments;
 import org.leancx.guardrails.Guardrails;
+import org.leancx.ingest.CanonicalTables;
+import org.leancx.surveys.Surveys;
 import org.leancx.guardrails.GuardrailSettings;
 import org.leancx.ingest.CanonicalTables;
 import org.leancx.journeys.Journeys;
@@ -141,6 +143,14 @@ public final class DailyRun {
         timed(jobs, out, "experiments", () -> experiments.names().stream()
             .map(n -> Experiments.run(w, s, experiments, n).summary())
             .collect(java.util.stream.Collectors.joining("; ")));
+      }
+      // Surveys after journeys (each survey is linked to the journey of its contact or case); only where surveys are
+      // loaded: most warehouses start without a survey source.
+      if (w.exists(CanonicalTables.SURVEYS)) {
+        timed(jobs, out, "surveys", () -> Surveys.run(w, s));
+      } else {
+        out.accept("surveys: skipped, no surveys table (load a survey export with leancx ingest --source NAME, a"
+            + " mapping with target = surveys)");
       }
       timed(jobs, out, "scorecard", () -> LeanScorecard.run(w, s, ScorecardSettings.from(s)));
       if (reportFile != null) {

@@ -31,6 +31,7 @@ import org.leancx.common.SettingsException;
  * @param automation the planted automation flow that hands off more, and badly
  * @param fastTeam the planted team that handles faster and causes more repeats
  * @param experiment the planted A/B test of a shorter handling behind experiment_results
+ * @param surveys the planted surveys: their share of the needs and how their NPS falls with repeats and lead time
  * @param taxonomy the reason taxonomy file (from {@code demand.taxonomy})
  */
 public record GenerateSettings(
@@ -50,6 +51,7 @@ public record GenerateSettings(
     PlantedAutomation automation,
     FastTeam fastTeam,
     PlantedExperiment experiment,
+    PlantedSurveys surveys,
     String taxonomy) {
 
   /** The share of bot touches that hand off to a person, for every bot flow but the planted one. */
@@ -124,6 +126,38 @@ public record GenerateSettings(
       if (!(failureMultiplier >= 1 && failureMultiplier <= 50)) {
         throw new SettingsException("generate.experiment.failure-multiplier is " + failureMultiplier
             + ": it must be between 1 and 50 (1 plants no difference; default 2.0).");
+   * The planted surveys (generate.surveys): a survey for a share of the need episodes, answered 1 to 3 days after the
+   * episode's last inbound contact, with NPS = clamp(round(npsBase + npsPerRepeat * repeats + npsPerLeadTimeDay *
+   * lead time in days + noise), 0, 10), noise normal with sd npsNoiseSd.
+   *
+   * @param share the share of need episodes with a survey
+   * @param npsBase the NPS (0-10) of a need resolved at the first touch with no lead time
+   * @param npsPerRepeat the planted slope per repeat (touches - 1)
+   * @param npsPerLeadTimeDay the planted slope per day of the episode's lead time
+   * @param npsNoiseSd the standard deviation of the noise
+   * @param dirtyShare extra dirty survey rows (NPS 11, or neither contact nor case) per clean survey
+   */
+  public record PlantedSurveys(
+      double share, double npsBase, double npsPerRepeat, double npsPerLeadTimeDay, double npsNoiseSd,
+      double dirtyShare) {
+    public PlantedSurveys {
+      if (!(share >= 0 && share <= 1)) {
+        throw new SettingsException("generate.surveys.share is " + share + ": it must be between 0 and 1 (default 0.3).");
+      }
+      if (!(npsBase >= 0 && npsBase <= 10)) {
+        throw new SettingsException("generate.surveys.nps-base is " + npsBase + ": it must be between 0 and 10 (default 8.0).");
+      }
+      if (!(Math.abs(npsPerRepeat) <= 10) || !(Math.abs(npsPerLeadTimeDay) <= 10)) {
+        throw new SettingsException("generate.surveys.nps-per-repeat is " + npsPerRepeat + " and nps-per-lead-time-day "
+            + npsPerLeadTimeDay + ": each must be between -10 and 10 (defaults -1.5 and -0.1).");
+      }
+      if (!(npsNoiseSd >= 0 && npsNoiseSd <= 10)) {
+        throw new SettingsException("generate.surveys.nps-noise-sd is " + npsNoiseSd
+            + ": it must be between 0 and 10 (default 1.2).");
+      }
+      if (!(dirtyShare >= 0 && dirtyShare <= 0.04)) {
+        throw new SettingsException("generate.surveys.dirty-share is " + dirtyShare
+            + ": it must be between 0 and 0.04, below ingest.max-reject-rate (default 0.02).");
       }
     }
   }
@@ -290,6 +324,9 @@ public record GenerateSettings(
             c.getDouble("generate.fast-team.failure-multiplier")),
         new PlantedExperiment(c.getDouble("generate.experiment.share"),
             c.getDouble("generate.experiment.handle-multiplier"), c.getDouble("generate.experiment.failure-multiplier")),
+        new PlantedSurveys(c.getDouble("generate.surveys.share"), c.getDouble("generate.surveys.nps-base"),
+            c.getDouble("generate.surveys.nps-per-repeat"), c.getDouble("generate.surveys.nps-per-lead-time-day"),
+            c.getDouble("generate.surveys.nps-noise-sd"), c.getDouble("generate.surveys.dirty-share")),
         settings.path("demand.taxonomy"));
   }
 

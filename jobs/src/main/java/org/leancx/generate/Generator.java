@@ -112,6 +112,14 @@ public final class Generator {
   public static final List<String> TRUTH_COLUMNS =
       List.of("contact_ref", "planted_recontact", "planted_prior_contact_ref", "planted_chain_id",
           "planted_chain_position", "planted_journey_id", "service_account", "need_family", VULNERABLE);
+  /** The raw survey columns, in file order (the layout of conf/sources/synthetic_surveys.conf). */
+  public static final List<String> SURVEY_COLUMNS =
+      List.of("survey_ref", "customer_number", "contact_ref", "case_ref", "answered_time", "nps_score", "csat_score",
+          "servqual_reliability", "servqual_responsiveness");
+  /** The kinds of dirty survey rows. */
+  public static final List<String> DIRTY_SURVEY_KINDS = List.of("NPS_OUT_OF_RANGE", "NO_CONTACT_OR_CASE");
+  /** The folder of the survey export. */
+  static final String SURVEYS = "surveys";
   /** The kinds of dirty rows. */
   public static final List<String> DIRTY_KINDS =
       List.of("DUPLICATE_EXACT", "MISSING_ID", "MISSING_CUSTOMER", "BAD_TIMESTAMP", "ENDED_BEFORE_STARTED");
@@ -137,6 +145,8 @@ public final class Generator {
    * @param recontacts planted recontacts
    * @param serviceAccounts customers flagged as service accounts
    * @param plantedSets planted condition sets
+   * @param surveys clean survey rows
+   * @param dirtySurveys extra dirty survey rows
    */
   public record Result(
       String output,
@@ -146,15 +156,18 @@ public final class Generator {
       long caseEvents,
       long recontacts,
       long serviceAccounts,
-      int plantedSets) implements Summarised {
+      int plantedSets,
+      long surveys,
+      long dirtySurveys) implements Summarised {
 
     /** E.g. {@code 2,000 customers: 12,345 contacts + 123 dirty rows, 45,678 case events, ... into raw/}. */
     @Override
     public String summary() {
       return String.format(java.util.Locale.ROOT,
           "%,d customers: %,d contacts + %,d dirty rows, %,d case events, %,d planted recontacts, %,d service"
-              + " accounts, %d planted condition sets; into %s",
-          customers, contacts, dirtyRows, caseEvents, recontacts, serviceAccounts, plantedSets, output);
+              + " accounts, %d planted condition sets, %,d surveys + %,d dirty survey rows; into %s",
+          customers, contacts, dirtyRows, caseEvents, recontacts, serviceAccounts, plantedSets, surveys, dirtySurveys,
+          output);
     }
   }
 
@@ -173,6 +186,8 @@ public final class Generator {
           run.count("case_events", r.caseEvents());
           run.count("planted_recontacts", r.recontacts());
           run.count("service_accounts", r.serviceAccounts());
+          run.count("surveys", r.surveys());
+          run.count("dirty_surveys", r.dirtySurveys());
           return r;
         });
   }
@@ -226,6 +241,12 @@ public final class Generator {
         Step.run(spark, JOB, "vulnerable customer list",
             () -> write(sorted(vulnerableList(customers, s, draws), files, "customer_number", "customer_number"), s,
                 VULNERABLE_LIST));
+        // Surveys last among the exports: their draws have salts of their own, so the other exports are unchanged.
+        Dataset<Row> surveys = surveys(touches, s, draws).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> dirtySurveys = dirtySurveys(surveys, s, draws);
+        Step.run(spark, JOB, "surveys",
+            () -> write(sorted(surveys.select(surveyColumns()).unionByName(dirtySurveys.select(surveyColumns())), files,
+                "customer_number", "answered_time"), s, SURVEYS));
         Step.run(
             spark,
             JOB,
@@ -238,6 +259,12 @@ public final class Generator {
                   s.output() + "/truth/dirty");
               writeParquet(plantedConditions(spark, s.planted()).coalesce(1), s.output() + "/truth/planted_conditions");
               writeParquet(decoyConditions(spark, s.planted()).coalesce(1), s.output() + "/truth/decoy_conditions");
+              writeParquet(plantedSurveys(spark, s.surveys()).coalesce(1), s.output() + "/truth/planted_surveys");
+              writeParquet(
+                  sorted(surveys.select("survey_ref", "planted_repeats", "planted_lead_time_days", "planted_journey_id",
+                      "planted_nps_expected"), files, "survey_ref", "survey_ref"), s.output() + "/truth/surveys");
+              writeParquet(sorted(dirtySurveys.select("survey_ref", "kind"), files, "survey_ref", "survey_ref"),
+                  s.output() + "/truth/dirty_surveys");
             });
         Row counts =
             Step.run(
@@ -254,6 +281,9 @@ public final class Generator {
                         .first());
         long dirtyCount = spark.read().parquet(s.output() + "/truth/dirty").count();
         long caseEventCount = readBack(spark, s, "case_events").count();
+        long surveyCount = spark.read().parquet(s.output() + "/truth/surveys").count();
+        long dirtySurveyCount = spark.read().parquet(s.output() + "/truth/dirty_surveys").count();
+        surveys.unpersist();
         return new Result(
             s.output(),
             s.customers(),
@@ -262,7 +292,9 @@ public final class Generator {
             caseEventCount,
             counts.getLong(1),
             counts.getLong(2),
-            s.planted().size());
+            s.planted().size(),
+            surveyCount,
+            dirtySurveyCount);
       } finally {
         flagged.unpersist();
       }
@@ -971,6 +1003,111 @@ public final class Generator {
       }
     }
     return spark.createDataFrame(rows, schema);
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Surveys
+
+  /**
+   * One survey for a share of the need episodes (generate.surveys.share), with the raw survey columns and its truth:
+   * answered 1 to 3 days after the end of the episode's last touch, naming that touch's last inbound contact (its
+   * transfer when it was transferred) and the episode's case; NPS = clamp(round(base + per-repeat * repeats +
+   * per-day * lead time in days + noise), 0, 10) with repeats = touches - 1 and the lead time from the first contact's
+   * start to the episode's end (last contact, outbound follow-up or case event), as journeys measures it. CSAT (1-5)
+   * follows the unrounded NPS with noise of its own; the two SERVQUAL scores (half the surveys) follow the CSAT.
+   */
+  static Dataset<Row> surveys(Dataset<Row> touches, GenerateSettings s, Draws d) {
+    GenerateSettings.PlantedSurveys p = s.surveys();
+    long epoch0 = s.startDate().atStartOfDay(ZoneOffset.UTC).toEpochSecond();
+    Column id = col(CUSTOMER_ID);
+    Column k = col(EPISODE);
+    Column t = col(TOUCH);
+    Column[] ek = {id, k};
+    WindowSpec episode = Window.partitionBy(CUSTOMER_ID, NEED_FAMILY, EPISODE);
+    Column dayStart = lit(epoch0).plus(col("first_day").multiply(DAY));
+    Column lastLeg = when(col("transferred"), lit(2)).otherwise(lit(1));
+    Column contactKey = id.multiply(1024L).plus(k.multiply(16)).plus(t.minus(1).multiply(4)).plus(lastLeg);
+    Column answered =
+        dayStart.plus(col("start_rel")).plus(col("duration")).plus(DAY)
+            .plus(floor(d.uniform("survey_delay", ek).multiply(2 * DAY))).cast("long");
+    Column latent =
+        lit(p.npsBase())
+            .plus(col("planted_repeats").multiply(p.npsPerRepeat()))
+            .plus(col("planted_lead_time_days").multiply(p.npsPerLeadTimeDay()));
+    Column noisy = col("planted_nps_expected").plus(d.normal("survey_nps", ek).multiply(p.npsNoiseSd()));
+    Column csat = clampedRound(lit(1.0).plus(col("nps_latent").multiply(0.4)).plus(d.normal("survey_csat", ek)
+        .multiply(0.5)), 1, 5);
+    Column servqual = d.chance(lit(0.5), "survey_servqual", ek);
+    return touches
+        .withColumn("episode_start", min(col("start_rel")).over(episode))
+        .where(t.equalTo(col(CHAINED_TOUCHES)).and(d.chance(lit(p.share()), "survey", ek)))
+        .withColumn("planted_repeats", col(CHAINED_TOUCHES).minus(1).cast("int"))
+        .withColumn("planted_lead_time_days", col("episode_end").minus(col("episode_start")).divide((double) DAY))
+        .withColumn("planted_nps_expected", latent)
+        .withColumn("nps_latent", noisy)
+        .withColumn("csat_value", csat)
+        .select(
+            id,
+            col(EPISODE),
+            d.reference("SV", id.multiply(64L).plus(k)).as("survey_ref"),
+            col("customer_number"),
+            d.reference("CT", contactKey).as("contact_ref"),
+            when(col("has_case"), d.reference("CS", id.multiply(64L).plus(k))).as("case_ref"),
+            timestampText(answered).as("answered_time"),
+            clampedRound(col("nps_latent"), 0, 10).cast("string").as("nps_score"),
+            col("csat_value").cast("string").as("csat_score"),
+            when(servqual, clampedRound(col("csat_value").plus(d.normal("survey_reliability", ek).multiply(0.7)), 1, 5)
+                .cast("string")).as("servqual_reliability"),
+            when(servqual, clampedRound(col("csat_value").minus(col("planted_lead_time_days").multiply(0.05))
+                .plus(d.normal("survey_responsiveness", ek).multiply(0.7)), 1, 5).cast("string"))
+                .as("servqual_responsiveness"),
+            col("planted_repeats"),
+            col("planted_lead_time_days"),
+            d.reference("JR", id.multiply(1024L).plus(k)).as("planted_journey_id"),
+            col("planted_nps_expected"));
+  }
+
+  /** round(x) clamped to [low, high], as an int. */
+  private static Column clampedRound(Column x, int low, int high) {
+    return least(lit(high), greatest(lit(low), org.apache.spark.sql.functions.round(x).cast("int")));
+  }
+
+  /**
+   * Extra dirty survey rows, about generate.surveys.dirty-share per clean survey, each a copy of a clean one under a new
+   * survey_ref: NPS 11 (NPS_OUT_OF_RANGE), or neither contact nor case (NO_CONTACT_OR_CASE).
+   */
+  static Dataset<Row> dirtySurveys(Dataset<Row> surveys, GenerateSettings s, Draws d) {
+    Column[] ek = {col(CUSTOMER_ID), col(EPISODE)};
+    Column kind = Draws.pick(d.uniform("survey_dirty_kind", ek), DIRTY_SURVEY_KINDS, 1, 1);
+    Column k = col("kind");
+    return surveys
+        .where(d.uniform("survey_dirty", ek).lt(s.surveys().dirtyShare()))
+        .withColumn("kind", kind)
+        .withColumn("survey_ref",
+            d.reference("SV", lit(1L << 47).plus(col(CUSTOMER_ID).multiply(64L)).plus(col(EPISODE))))
+        .withColumn("nps_score", when(k.equalTo("NPS_OUT_OF_RANGE"), lit("11")).otherwise(col("nps_score")))
+        .withColumn("contact_ref", when(k.equalTo("NO_CONTACT_OR_CASE"), lit(null)).otherwise(col("contact_ref")))
+        .withColumn("case_ref", when(k.equalTo("NO_CONTACT_OR_CASE"), lit(null)).otherwise(col("case_ref")));
+  }
+
+  private static Column[] surveyColumns() {
+    return SURVEY_COLUMNS.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
+  }
+
+  /** The planted survey effects as a one-row table (truth/planted_surveys). */
+  static Dataset<Row> plantedSurveys(SparkSession spark, GenerateSettings.PlantedSurveys p) {
+    StructType schema =
+        new StructType()
+            .add("share", DataTypes.DoubleType, false)
+            .add("nps_base", DataTypes.DoubleType, false)
+            .add("nps_per_repeat", DataTypes.DoubleType, false)
+            .add("nps_per_lead_time_day", DataTypes.DoubleType, false)
+            .add("nps_noise_sd", DataTypes.DoubleType, false)
+            .add("dirty_share", DataTypes.DoubleType, false);
+    return spark.createDataFrame(
+        List.of(RowFactory.create(p.share(), p.npsBase(), p.npsPerRepeat(), p.npsPerLeadTimeDay(), p.npsNoiseSd(),
+            p.dirtyShare())),
+        schema);
   }
 
   /**

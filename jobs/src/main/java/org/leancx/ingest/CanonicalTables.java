@@ -1,6 +1,7 @@
 package org.leancx.ingest;
 
 import static org.apache.spark.sql.types.DataTypes.DateType;
+import static org.apache.spark.sql.types.DataTypes.IntegerType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 import static org.apache.spark.sql.types.DataTypes.TimestampType;
@@ -119,6 +120,47 @@ public final class CanonicalTables {
           List.of("source", "customer_key"),
           Map.of());
 
+  /** {@code surveys}: one row per survey answer (survey_id), about a contact or a case. */
+  public static final TableContract SURVEYS =
+      new TableContract(
+          "surveys",
+          1,
+          "One row per survey answer (survey_id): a customer's NPS and CSAT about a contact or a case, mapped from a"
+              + " raw export by conf/sources/*.conf with target = surveys. Every row names a contact_id or a case_id"
+              + " (else MISSING_REQUIRED), and nps (0-10) and csat (1-5) are on their scales (else BAD_VALUE). Other"
+              + " scores, such as the SERVQUAL dimensions (servqual_reliability, servqual_assurance,"
+              + " servqual_tangibles, servqual_empathy, servqual_responsiveness), are kept as text in attributes through"
+              + " the mapping's keep. A snapshot load replaces a source's rows as a whole, an incremental load merges"
+              + " them by survey_id. survey_outcomes links them to journeys.",
+          TableContract.schema(
+              required("survey_id", StringType, "Survey (answer) id from the source; unique"),
+              required("customer_key", StringType, "Pseudonymised customer (HMAC-SHA-256 under the privacy key, as in"
+                  + " contacts). Raw ids never reach this table"),
+              optional("contact_id", StringType, "The contact the survey asks about (contacts.contact_id); null when"
+                  + " it is about a case"),
+              optional("case_id", StringType, "The back-office case the survey asks about (contacts.case_id,"
+                  + " case_events.case_id), if any"),
+              required("answered_at", TimestampType, "When the customer answered (UTC)"),
+              optional("nps", IntegerType, "Likelihood to recommend, 0-10 (9-10 promoter, 7-8 passive, 0-6"
+                  + " detractor); null when not answered"),
+              optional("csat", IntegerType, "Satisfaction, 1-5 (5 best); null when not answered"),
+              optional("attributes", DataTypes.createMapType(StringType, StringType, true),
+                  "Extra answers kept by the source mapping (keep), name to value as text, e.g. the SERVQUAL dimension"
+                      + " scores servqual_reliability or servqual_responsiveness (1-5)"),
+              required("answer_date", DateType, "UTC date of answered_at"),
+              required("source", StringType, "Name of the source mapping"),
+              required("source_file", StringType, "File the row came from"),
+              required("source_record", LongType, "1-based record number in that file (header excluded)"),
+              optional("source_version", DataTypes.createDecimalType(38, 6),
+                  "Version of the record from the mapping's version-column; the latest version of an id wins. Null"
+                      + " when the mapping has no version-column")),
+          List.of(),
+          List.of("survey_id"),
+          Map.of(
+              "nps_on_scale", "nps IS NULL OR (nps >= 0 AND nps <= 10)",
+              "csat_on_scale", "csat IS NULL OR (csat >= 1 AND csat <= 5)",
+              "contact_or_case", "contact_id IS NOT NULL OR case_id IS NOT NULL"));
+
   /** {@code quarantine}: one row per rejected input record. */
   public static final TableContract QUARANTINE =
       new TableContract(
@@ -128,7 +170,7 @@ public final class CanonicalTables {
               + " inserted + updated + duplicates + superseded + quarantined, per ingest run (see pipeline_runs.counts).",
           TableContract.schema(
               required("source", StringType, "Name of the source mapping"),
-              required("target", StringType, "contacts, case_events or customer_lists"),
+              required("target", StringType, "contacts, case_events, customer_lists or surveys"),
               required("source_file", StringType, "File the record came from"),
               required("source_record", LongType, "1-based record number in that file (header excluded)"),
               required("reason_code", StringType, "Why it was rejected: MALFORMED_RECORD, MISSING_REQUIRED, BAD_TIMESTAMP,"

@@ -296,7 +296,7 @@ public record SourceMapping(
     try {
       checkKeys(config.root().keySet(), TOP_KEYS, "", origin);
       if (!config.hasPath("target")) {
-        throw new SettingsException(origin + " has no target: add target = contacts (or case_events, or customer_lists).");
+        throw new SettingsException(origin + " has no target: add target = contacts (or case_events, customer_lists or surveys).");
       }
       if (!config.hasPath("path")) {
         throw new SettingsException(origin + " has no path: add path = \"<file, folder or glob>\".");

@@ -32,7 +32,23 @@ public enum Target {
       List.of("customer_id", "listed_at"),
       List.of("customer_id"),
       List.of("listed_at"),
+      List.of()),
+  /**
+   * Survey answers (NPS, CSAT), each about a contact or a case: nps and csat are whole numbers checked against their
+   * scales, and a survey must name a contact or a case (see {@link Validation}).
+   */
+  SURVEYS(
+      "surveys",
+      CanonicalTables.SURVEYS,
+      "survey_id",
+      List.of("survey_id", "customer_id", "contact_id", "case_id", "answered_at", "nps", "csat"),
+      List.of("survey_id", "customer_id", "answered_at"),
+      List.of("answered_at"),
       List.of());
+
+  /** The score fields of {@link #SURVEYS}, with their scales: field -> {lowest, highest}. */
+  public static final java.util.Map<String, int[]> SURVEY_SCALES =
+      java.util.Map.of("nps", new int[] {0, 10}, "csat", new int[] {1, 5});
 
   private final String tableName;
   private final TableContract contract;
@@ -94,7 +110,7 @@ public enum Target {
       }
     }
     throw new SettingsException(
-        "target = '" + value + "' in " + origin + " is not a canonical table: use contacts, case_events or"
-            + " customer_lists.");
+        "target = '" + value + "' in " + origin + " is not a canonical table: use contacts, case_events,"
+            + " customer_lists or surveys.");
   }
 }

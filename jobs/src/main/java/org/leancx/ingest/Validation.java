@@ -170,6 +170,12 @@ public final class Validation {
           concat_ws("", where, lit(label(f, mapping) + " is empty" + origin + "; every row of " + target.tableName()
               + " needs one: fix the export or map another column to " + f))));
     }
+    if (target == Target.SURVEYS) {
+      checks.add(new Check(col("contact_id").isNull().and(col("case_id").isNull()), "MISSING_REQUIRED",
+          concat_ws("", where, lit("the survey names neither a contact (" + label("contact_id", mapping) + ") nor a"
+              + " case (" + label("case_id", mapping) + ")" + origin + "; a survey must say what it is about: fix the"
+              + " export or map the column of its contact or case id"))));
+    }
     String formats = String.join(" or ", mapping.timestampFormats());
     for (String f : target.timestampFields()) {
       mapped = mapped.withColumn(RAW_PREFIX + f, col(f)).withColumn(f, timestamp(col(f), mapping));
@@ -200,6 +206,33 @@ public final class Validation {
           concat_ws("", where, lit(label(f, mapping) + " "), shown(col(f)),
               lit(" is not a number of seconds from 0 to " + MAX_SECONDS + " (one year)" + origin
                   + "; fix the value or map another column"))));
+    }
+    if (target == Target.SURVEYS) {
+      // Scores are whole numbers on their scale: text that is no number is BAD_NUMBER, a number off the scale (NPS 11,
+      // CSAT 0 or 7.5) BAD_VALUE.
+      for (Map.Entry<String, int[]> e : new java.util.TreeMap<>(Target.SURVEY_SCALES).entrySet()) {
+        String f = e.getKey();
+        int low = e.getValue()[0];
+        int high = e.getValue()[1];
+        Column number = col(f).try_cast(DataTypes.DoubleType);
+        mapped = mapped.withColumn(NUMBER_PREFIX + f, number);
+        checks.add(new Check(col(f).isNotNull().and(number.isNull()), "BAD_NUMBER",
+            concat_ws("", where, lit(label(f, mapping) + " "), shown(col(f)),
+                lit(" is not a number" + origin + "; " + f + " is a whole number from " + low + " to " + high
+                    + ": fix the value or map another column"))));
+      }
+      for (Map.Entry<String, int[]> e : new java.util.TreeMap<>(Target.SURVEY_SCALES).entrySet()) {
+        String f = e.getKey();
+        int low = e.getValue()[0];
+        int high = e.getValue()[1];
+        Column number = col(NUMBER_PREFIX + f);
+        checks.add(new Check(
+            number.isNotNull().and(number.lt(low).or(number.gt(high)).or(number.notEqual(round(number)))),
+            "BAD_VALUE",
+            concat_ws("", where, lit(label(f, mapping) + " "), shown(col(f)),
+                lit(" is off the " + f + " scale, a whole number from " + low + " to " + high + origin
+                    + "; fix the value, or map the source's scale onto it in value-maps." + f))));
+      }
     }
     if (target == Target.CONTACTS) {
       checks.add(new Check(col("direction").isin("INBOUND", "OUTBOUND").unary_$bang(), "BAD_VALUE",
@@ -564,6 +597,13 @@ public final class Validation {
           round(col(NUMBER_PREFIX + "wait_seconds")).cast("long").as("wait_seconds"),
           col("reason"), col("outcome"), col("team"), col("agent_key"), col("case_id"), col("automation_flow"),
           attributes.as("attributes"), to_date(col("started_at")).as("contact_date"), source.as("source"),
+          col(FILE).as("source_file"), col(RECORD).as("source_record"), col(VERSION).as("source_version"));
+    }
+    if (target == Target.SURVEYS) {
+      return rows.select(
+          col("survey_id"), col("customer_key"), col("contact_id"), col("case_id"), col("answered_at"),
+          col(NUMBER_PREFIX + "nps").cast("int").as("nps"), col(NUMBER_PREFIX + "csat").cast("int").as("csat"),
+          attributes.as("attributes"), to_date(col("answered_at")).as("answer_date"), source.as("source"),
           col(FILE).as("source_file"), col(RECORD).as("source_record"), col(VERSION).as("source_version"));
     }
     if (target == Target.CUSTOMER_LISTS) {

@@ -50,8 +50,8 @@ import org.leancx.common.WarehouseSettings;
 @Tag("cluster")
 class WorkerLossTest extends SparkTestBase {
   private static final Path DIR = HOME.resolve("jobs/target/worker-loss");
-  /** The worker is killed at the first running task from this step of the demo on ([4/7] failure-demand). */
-  private static final int KILL_FROM_STEP = 4;
+  /** The worker is killed at the first running task from this step of the demo on ([5/8] failure-demand). */
+  private static final int KILL_FROM_STEP = 5;
   /**
    * Bounds of the cluster run and of the whole test (which also runs the demo locally), for a 2-core machine shared
    * with other builds: at load 18 to 24 the cluster run took 576 to 820 s and the whole test 20 to 28 min. .ci/run

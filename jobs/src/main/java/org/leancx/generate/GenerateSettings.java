@@ -117,7 +117,7 @@ public record GenerateSettings(
     public PlantedExperiment {
       if (!(share >= 0 && share <= 1)) {
         throw new SettingsException("generate.experiment.share is " + share
-            + ": it must be a share of the customers between 0 and 1 (0 plants no experiment; default 1).");
+            + ": it must be a share of the customers between 0 and 1 (0 plants no experiment; default 0.5).");
       }
       if (!(handleMultiplier > 0 && handleMultiplier <= 10)) {
         throw new SettingsException("generate.experiment.handle-multiplier is " + handleMultiplier
@@ -126,6 +126,11 @@ public record GenerateSettings(
       if (!(failureMultiplier >= 1 && failureMultiplier <= 50)) {
         throw new SettingsException("generate.experiment.failure-multiplier is " + failureMultiplier
             + ": it must be between 1 and 50 (1 plants no difference; default 2.0).");
+      }
+    }
+  }
+
+  /**
    * The planted surveys (generate.surveys): a survey for a share of the need episodes, answered 1 to 3 days after the
    * episode's last inbound contact, with NPS = clamp(round(npsBase + npsPerRepeat * repeats + npsPerLeadTimeDay *
    * lead time in days + noise), 0, 10), noise normal with sd npsNoiseSd.

@@ -26,13 +26,7 @@ import org.leancx.common.Warehouse;
 import org.leancx.conditions.ConditionTables;
 import org.leancx.conditions.Outcome;
 import org.leancx.conditions.RootConditions;
-import org.leancx.demand.DemandTables;
 import org.leancx.demand.FailureDemand;
-import org.leancx.experiments.ExperimentAnalysis.Measure;
-import org.leancx.experiments.ExperimentSettings;
-import org.leancx.experiments.ExperimentTables;
-import org.leancx.experiments.Experiments;
-import org.leancx.ingest.CanonicalTables;
 import org.leancx.guardrails.GuardrailSettings;
 import org.leancx.guardrails.GuardrailTables;
 import org.leancx.guardrails.Guardrails;
@@ -56,10 +50,13 @@ import org.leancx.journeys.Journeys;
  *   <li>guardrails (automation_slo): the planted bot flow's containment against the other bot flow's, and how much
  *       more often its hand-offs fail;
  *   <li>guardrails (efficiency_twins): the planted fast team's handle time and the repeats it causes, against its
- *       skill group at the other sites;
- *   <li>experiment (experiment_results): the planted A/B test's arm B is cheaper per first contact and dearer per
- *       resolved need, and the planted difference in full cost per need lies in the interval.
+ *       skill group at the other sites.
  * </ul>
+ *
+ * The planted A/B test is switched off here (generate.experiment.share = 0): its arm B fails twice as often, which
+ * changes the mix of first and later touches enough that the vulnerable segment's ratio of not-resolved rates
+ * (planted 2.0 per touch) came out at 1.79 [1.61, 1.99]. PlantedSurveysTest recovers the experiment in a world of
+ * its own.
  *
  * One class so that the world is generated and loaded once (about 60 s of the e2e profile).
  */
@@ -98,7 +95,8 @@ class PlantedTruthTest extends SparkTestBase {
         "generate.automation.unsafe-hand-off-multiplier=" + PLANTED_UNSAFE_MULTIPLIER,
         "generate.fast-team.team=" + FAST_TEAM,
         "generate.fast-team.handle-multiplier=" + FAST_HANDLE_MULTIPLIER,
-        "generate.fast-team.failure-multiplier=" + FAST_FAILURE_MULTIPLIER);
+        "generate.fast-team.failure-multiplier=" + FAST_FAILURE_MULTIPLIER,
+        "generate.experiment.share=0");
     Generator.run(w, s);
     IngestJob.run(w, s, "synthetic_contacts", raw + "/contacts");
     IngestJob.run(w, s, "synthetic_case_events", raw + "/case_events");
@@ -281,73 +279,6 @@ class PlantedTruthTest extends SparkTestBase {
         t.getLong(3), t.getLong(2), p.getLong(3), p.getLong(2), FAST_FAILURE_MULTIPLIER);
     assertThat(FAST_FAILURE_MULTIPLIER).as("planted failure factor in the 95%% interval %s", Arrays.toString(repeats))
         .isBetween(repeats[0], repeats[1]);
-  }
-
-  /**
-   * The planted A/B test (generate.experiment, conf experiments.short_handling): arm B's touches take 0.8 times as
-   * long and fail twice as often. Through journeys and the experiment job, B is better on first-contact cost and worse on
-   * repeat rate and full cost per resolved need; and the planted difference in full cost per need, computed from the
-   * generator's own journeys (truth planted_journey_id: the episodes it planted, not the journeys the job rebuilt)
-   * with the same cost rule, lies in the job's 95% interval.
-   */
-  @Test
-  void thePlantedExperimentIsCheaperPerContactAndDearerPerResolvedNeed() {
-    guardrails();
-    ExperimentSettings analysis = ExperimentSettings.from(s);
-    Experiments.Result result = Experiments.run(w, s, analysis, "short_handling");
-    System.out.println("Experiment truth: " + result.summary());
-    Dataset<Row> b = w.read(ExperimentTables.EXPERIMENT_RESULTS).where("experiment = 'short_handling' AND arm = 'B'");
-    java.util.Map<String, Row> byMeasure = new java.util.HashMap<>();
-    for (Row r : b.collectAsList()) {
-      byMeasure.put(r.getAs("measure"), r);
-    }
-    assertThat(byMeasure.get(Measure.FIRST_CONTACT_COST.column()).<String>getAs("verdict"))
-        .as("arm B's first-contact cost").isEqualTo("better");
-    assertThat(byMeasure.get(Measure.REPEAT_RATE.column()).<String>getAs("verdict"))
-        .as("arm B's repeat rate").isEqualTo("worse");
-    Row full = byMeasure.get(Measure.FULL_COST_PER_RESOLVED_NEED.column());
-    assertThat(full.<String>getAs("verdict")).as("arm B's full cost per resolved need").isEqualTo("worse");
-    assertThat(full.<Boolean>getAs("sample_ratio_mismatch")).as("arms split 50/50 by the generator").isFalse();
-
-    // The planted difference: the generator's episodes, costed as the job costs a need.
-    Dataset<Row> truth = spark.read().parquet(raw + "/truth/contacts")
-        .select(col("contact_ref").as("t_contact_id"), col("planted_journey_id"));
-    Dataset<Row> contacts = w.read(CanonicalTables.CONTACTS).select(col("contact_id"), col("started_at"),
-        col("handle_seconds"), col("case_id"), org.apache.spark.sql.functions.try_element_at(col("attributes"),
-            org.apache.spark.sql.functions.lit("handling_variant")).as("variant"));
-    Dataset<Row> demand = w.read(DemandTables.CONTACT_DEMAND).select(col("contact_id").as("d_contact_id"),
-        col("cost"), col("failure_subtype"));
-    Dataset<Row> caseWork = w.read(CanonicalTables.CASE_EVENTS).groupBy(col("case_id").as("e_case_id"))
-        .agg(count("*").as("events"));
-    Dataset<Row> costed = truth.join(contacts, col("t_contact_id").equalTo(col("contact_id")))
-        .join(demand, col("contact_id").equalTo(col("d_contact_id")))
-        .withColumn("contact_cost", col("cost").plus(col("handle_seconds").cast("double").divide(3600.0)
-            .multiply(analysis.handleCostPerHour())));
-    Dataset<Row> episodes = costed.groupBy("planted_journey_id")
-        .agg(org.apache.spark.sql.functions.min_by(col("variant"), col("started_at")).as("arm"),
-            sum("contact_cost").as("contact_cost"),
-            sum(org.apache.spark.sql.functions.when(col("failure_subtype").equalTo("complaint"), 1).otherwise(0))
-                .as("complaints"),
-            org.apache.spark.sql.functions.max("case_id").as("case_id"))
-        .where(col("arm").isNotNull())
-        .join(caseWork, col("case_id").equalTo(col("e_case_id")), "left")
-        .withColumn("full_cost", col("contact_cost")
-            .plus(col("complaints").multiply(analysis.complaintCost()))
-            .plus(org.apache.spark.sql.functions.coalesce(col("events"), org.apache.spark.sql.functions.lit(0L))
-                .multiply(analysis.caseEventCost())));
-    java.util.Map<String, Double> mean = new java.util.TreeMap<>();
-    for (Row r : episodes.groupBy("arm").agg(avg("full_cost"), count("*")).collectAsList()) {
-      mean.put(r.getString(0), r.getDouble(1));
-      System.out.printf("Experiment truth: arm %s, %d planted episodes, full cost per need %.3f%n", r.getString(0),
-          r.getLong(2), r.getDouble(1));
-    }
-    double planted = mean.get("B") - mean.get("A");
-    double low = full.getAs("difference_low");
-    double high = full.getAs("difference_high");
-    System.out.printf("Experiment truth: full cost per resolved need, B - A: estimated %.3f, 95%% [%.3f, %.3f];"
-        + " planted %.3f%n", full.<Double>getAs("difference"), low, high, planted);
-    assertThat(planted).as("planted difference in full cost per need in the 95%% interval [%s, %s]", low, high)
-        .isBetween(low, high);
   }
 
   /** Settled routed contacts, contained ones, hand-offs and safe hand-offs, over all periods of one flow. */

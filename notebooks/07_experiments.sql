@@ -56,3 +56,34 @@ SELECT experiment, design, description, arm, max(needs) AS needs, max(customers)
 FROM leancx.experiment_results
 GROUP BY experiment, design, description, arm
 ORDER BY experiment, arm
+
+-- COMMAND ----------
+
+-- MAGIC %md
+-- MAGIC ## Surveys: NPS and CSAT by how the journey went
+-- MAGIC `leancx.survey_outcomes` links each survey to the journey it is about (through its contact, else its case):
+-- MAGIC the metric tree from operations (repeats, lead time) to loyalty. Segments with fewer than about 30 answers
+-- MAGIC have intervals that are too narrow (normal approximation).
+
+-- COMMAND ----------
+
+SELECT dimension, segment, responses, nps_responses, round(nps, 1) AS nps, round(nps_ci_low, 1) AS nps_low,
+       round(nps_ci_high, 1) AS nps_high, round(csat_mean, 2) AS csat, round(csat_ci_low, 2) AS csat_low,
+       round(csat_ci_high, 2) AS csat_high
+FROM leancx.survey_outcomes
+WHERE dimension <> 'slope'
+ORDER BY dimension, segment
+
+-- COMMAND ----------
+
+-- MAGIC %md
+-- MAGIC ## How much NPS one repeat and one day of waiting cost
+-- MAGIC One least-squares fit of the 0-10 score on the journey's repeats and lead time together, so that lead time
+-- MAGIC does not take the credit for repeats (which lengthen it).
+
+-- COMMAND ----------
+
+SELECT segment AS per, round(coefficient, 3) AS nps_points, round(coefficient_ci_low, 3) AS low,
+       round(coefficient_ci_high, 3) AS high, responses AS surveys
+FROM leancx.survey_outcomes
+WHERE dimension = 'slope'

@@ -36,7 +36,7 @@ public final class HtmlReport {
   public static final List<String> CHARTS =
       List.of("failure-share", "root-conditions", "lead-time", "lead-time-forecast", "flow-efficiency",
           "wip-littles-law", "slo-burn", "capacity", "efficiency-twins", "automation-burn", "vulnerable-outcomes",
-          "experiments");
+          "experiments", "survey-outcomes");
 
   /** What one report run wrote: the file, and the charts drawn and the ones without data. */
   public record Result(Path file, List<String> drawn, List<String> noData) implements Summarised {
@@ -132,7 +132,13 @@ public final class HtmlReport {
                     + " can be cheaper per first contact and dearer per resolved need. [SRM]: the arms' sizes do not"
                     + " match the planned split; do not trust that experiment.",
                 "./leancx experiment", List.of(org.leancx.experiments.ExperimentTables.EXPERIMENT_RESULTS),
-                this::experiments));
+                this::experiments),
+            new Chart("survey-outcomes", "NPS by how the journey went",
+                "Net promoter score (-100..100) of the surveys linked to the journey they are about (survey_outcomes),"
+                    + " by journey outcome, lead-time band and vulnerable customers, with 95% intervals: the link"
+                    + " from operations to loyalty. The NPS score's fall per repeat and per lead-time day, from one"
+                    + " regression, is in the table's slope rows.",
+                "./leancx surveys", List.of(org.leancx.surveys.SurveyTables.SURVEY_OUTCOMES), this::surveyOutcomes));
     Map<String, String> sections = new LinkedHashMap<>();
     List<String> drawn = new ArrayList<>();
     List<String> noData = new ArrayList<>();
@@ -493,6 +499,23 @@ public final class HtmlReport {
           r.getDouble(4), r.getDouble(5), r.getDouble(6), r.getString(7)));
     }
     return Svg.forest("experiments", "Difference to the control arm, % of the control's value", estimates, "%");
+  }
+
+  private String surveyOutcomes() {
+    List<Row> rows =
+        query("SELECT dimension, segment, nps, nps_ci_low, nps_ci_high, nps_responses FROM report_survey_outcomes"
+            + " WHERE dimension <> 'slope' AND nps IS NOT NULL ORDER BY CASE dimension WHEN 'all' THEN 0"
+            + " WHEN 'journey_outcome' THEN 1 WHEN 'lead_time_band' THEN 2 ELSE 3 END, segment");
+    if (rows.isEmpty()) {
+      return null;
+    }
+    List<Svg.Estimate> estimates = new ArrayList<>();
+    for (Row r : rows) {
+      estimates.add(new Svg.Estimate(String.format(java.util.Locale.ROOT, "%s: %s (%,d answers)",
+          r.getString(0).replace('_', ' '), r.getString(1).replace('_', ' '), r.getLong(5)), r.getDouble(2),
+          r.getDouble(3), r.getDouble(4), ""));
+    }
+    return Svg.forest("survey-outcomes", "Net promoter score with its 95% interval", estimates, "");
   }
 
   private String capacity() {

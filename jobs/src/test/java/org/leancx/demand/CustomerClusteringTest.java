@@ -32,7 +32,7 @@ class CustomerClusteringTest extends SparkTestBase {
   private static final Path DIR = HOME.resolve("jobs/target/customer-clustering");
   private static final String HEADER =
       "contact_ref,customer_number,channel_name,direction,start_time,end_time,wait_sec,reason_code,disposition,"
-          + "team_name,agent_id,case_ref,bot_flow,product,segment,region,vulnerability_flag\n";
+          + "team_name,agent_id,case_ref,bot_flow,product,segment,region,vulnerability_flag,handling_variant\n";
 
   @Test
   void ingestWritesContactsClusteredByCustomerAndThePassRecognisesIt() throws IOException {
@@ -171,7 +171,7 @@ class CustomerClusteringTest extends SparkTestBase {
   }
 
   private static String line(int id, String customer, String start) {
-    return "k%05d,%s,Phone,inbound,%s,,,billing_question,resolved,billing_team,a1,,,mortgage,retail,north,N\n"
+    return "k%05d,%s,Phone,inbound,%s,,,billing_question,resolved,billing_team,a1,,,mortgage,retail,north,N,\n"
         .formatted(id, customer, start);
   }
 }

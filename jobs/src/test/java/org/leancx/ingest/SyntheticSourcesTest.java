@@ -27,16 +27,16 @@ class SyntheticSourcesTest extends SparkTestBase {
     Files.createDirectories(contacts);
     Files.writeString(contacts.resolve("part-00000.csv"),
         "contact_ref,customer_number,channel_name,direction,start_time,end_time,wait_sec,reason_code,disposition,"
-            + "team_name,agent_id,case_ref,bot_flow,product,segment,region,vulnerability_flag\n"
+            + "team_name,agent_id,case_ref,bot_flow,product,segment,region,vulnerability_flag,handling_variant\n"
             + "k1,C001,Phone,inbound,2026-01-05 09:00:00,2026-01-05 09:06:40,35,billing_question,resolved,"
-            + "billing_team,a17,,,mortgage,retail,north,N\n"
+            + "billing_team,a17,,,mortgage,retail,north,N,A\n"
             + "k2,C001,Bot,inbound,2026-01-06 20:00:00,2026-01-06 20:03:00,,billing_question,not_resolved,"
-            + ",,,\"billing,flow\",mortgage,retail,north,N\n");
+            + ",,,\"billing,flow\",mortgage,retail,north,N,\n");
     Files.writeString(contacts.resolve("part-00001.csv"),
         "contact_ref,customer_number,channel_name,direction,start_time,end_time,wait_sec,reason_code,disposition,"
-            + "team_name,agent_id,case_ref,bot_flow,product,segment,region,vulnerability_flag\n"
+            + "team_name,agent_id,case_ref,bot_flow,product,segment,region,vulnerability_flag,handling_variant\n"
             + "k3,C002,Letter,outbound,2026-01-07 08:00:00,,,claim_status,information_given,claims,,CASE9,,"
-            + "insurance,business,south,Y\n");
+            + "insurance,business,south,Y,B\n");
     Files.writeString(contacts.resolve("_SUCCESS"), "");
     Path events = DIR.resolve("case_events");
     Files.createDirectories(events);
@@ -70,7 +70,7 @@ class SyntheticSourcesTest extends SparkTestBase {
     assertThat(k3.<String>getAs("source_file")).isEqualTo("part-00001.csv");
     assertThat(k3.<Long>getAs("source_record")).isEqualTo(1L);
     assertThat(k3.<String, String>getJavaMap(k3.fieldIndex("attributes")))
-        .containsEntry("vulnerability_flag", "Y");
+        .containsEntry("vulnerability_flag", "Y").containsEntry("handling_variant", "B");
 
     IngestJob.Result re = IngestJob.run(warehouse, settings(), "synthetic_case_events", events.toString());
     assertThat(re.accepted()).isEqualTo(2);

@@ -53,6 +53,17 @@ final class Svg {
     return sb;
   }
 
+  /** The opening of a chart of labelled rows (bars, a forest plot): as tall as its rows, the title at the left edge. */
+  private static StringBuilder openRows(String chart, String title, int height) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("<svg xmlns=\"http://www.w3.org/2000/svg\" data-chart=\"").append(escape(chart))
+        .append("\" role=\"img\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(height)
+        .append("\" width=\"").append(WIDTH).append("\" height=\"").append(height).append("\">");
+    sb.append("<title>").append(escape(title)).append("</title>");
+    sb.append("<text x=\"10\" y=\"22\" class=\"t\">").append(escape(title)).append("</text>");
+    return sb;
+  }
+
   /** A line chart of several series over dates; yLine draws a dashed reference line (NaN for none). */
   static String lines(String chart, String title, String yLabel, List<Series> series, double yLine, boolean percent) {
     return lines(chart, title, yLabel, series, yLine, percent, Set.of());
@@ -227,12 +238,7 @@ final class Svg {
     int rowH = 26;
     int labelW = 440;
     int height = TOP + rowH * bars.size() + 20;
-    StringBuilder sb = new StringBuilder();
-    sb.append("<svg xmlns=\"http://www.w3.org/2000/svg\" data-chart=\"").append(escape(chart))
-        .append("\" role=\"img\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(height)
-        .append("\" width=\"").append(WIDTH).append("\" height=\"").append(height).append("\">");
-    sb.append("<title>").append(escape(title)).append("</title>");
-    sb.append("<text x=\"10\" y=\"22\" class=\"t\">").append(escape(title)).append("</text>");
+    StringBuilder sb = openRows(chart, title, height);
     double max = bars.stream().mapToDouble(Bar::value).max().orElse(1);
     max = max <= 0 ? 1 : max;
     int plotW = WIDTH - labelW - 110;
@@ -268,12 +274,7 @@ final class Svg {
     extent = nice(extent);
     double scale = plotW / (2 * extent);
     double zero = labelW + plotW / 2.0;
-    StringBuilder sb = new StringBuilder();
-    sb.append("<svg xmlns=\"http://www.w3.org/2000/svg\" data-chart=\"").append(escape(chart))
-        .append("\" role=\"img\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(height)
-        .append("\" width=\"").append(WIDTH).append("\" height=\"").append(height).append("\">");
-    sb.append("<title>").append(escape(title)).append("</title>");
-    sb.append("<text x=\"10\" y=\"22\" class=\"t\">").append(escape(title)).append("</text>");
+    StringBuilder sb = openRows(chart, title, height);
     int bottom = TOP + rowH * rows.size();
     sb.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" class=\"ref\"/>", zero,
         TOP - 4, zero, bottom));

@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Generate a synthetic data set (generate.customers, default ~250k contacts over 180 days), ingest it, run every"
+      "Generate a synthetic data set (generate.customers, default ~280k contacts over 180 days), ingest it, run every"
           + " job, and print the tables written with their row counts. A rerun leaves identical tables.",
       "  ./leancx demo --set generate.customers=2000     (a small, fast run)"
     })

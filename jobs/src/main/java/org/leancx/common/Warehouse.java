@@ -580,6 +580,68 @@ public final class Warehouse {
     }
   }
 
+  /** The source column of {@link #mergeChanges} that marks a key to delete. */
+  private static final String DELETE_FLAG = "_leancx_delete";
+
+  /** The Delta table property that turns deletion vectors on. */
+  static final String DELETION_VECTORS = "delta.enableDeletionVectors";
+
+  /**
+   * Brings the part of a table recomputed by a run up to date in one MERGE commit, on the contract's key: the rows of
+   * {@code rows} are inserted, or update the stored row of their key when any column differs (an unchanged row is left
+   * as it is); the keys of {@code replacedKeys} (the part's keys before the run) that {@code rows} no longer holds are
+   * deleted. Rows outside the part are not touched. The table gets deletion vectors (once), so that the MERGE marks
+   * changed rows instead of rewriting every file that holds one: its cost follows the change, not the table.
+   *
+   * @param rows the recomputed part, each key once
+   * @param replacedKeys the key columns of the part as stored before the run (may repeat, may overlap {@code rows})
+   */
+  public void mergeChanges(TableContract contract, Dataset<Row> rows, Dataset<Row> replacedKeys, String runId) {
+    List<String> keys = contract.keyColumns();
+    if (keys.isEmpty()) {
+      throw new IllegalStateException("Table " + contract.name() + " has no key columns: it cannot be merged.");
+    }
+    ensure(contract);
+    ensureDeletionVectors(contract);
+    Column[] keyCols = keys.stream().map(k -> col(k)).toArray(Column[]::new);
+    Dataset<Row> upserts = conform(contract, rows);
+    Dataset<Row> deletes = replacedKeys.select(keyCols).distinct().join(upserts.select(keyCols), keys.toArray(
+        String[]::new), "left_anti");
+    Dataset<Row> source = upserts.withColumn(DELETE_FLAG, lit(false))
+        .unionByName(deletes.withColumn(DELETE_FLAG, lit(true)), true);
+    String on = keys.stream().map(k -> "t." + k + " = s." + k).collect(Collectors.joining(" AND "));
+    String changed = contract.columnNames().stream().filter(c -> !keys.contains(c))
+        .map(c -> "t." + c + " <=> s." + c).collect(Collectors.joining(" AND ", "NOT (", ")"));
+    Map<String, String> assignments = contract.columnNames().stream()
+        .collect(Collectors.toMap(c -> c, c -> "s." + c, (a, b) -> a, java.util.LinkedHashMap::new));
+    String previous = spark.conf().getOption(USER_METADATA).getOrElse(() -> null);
+    spark.conf().set(USER_METADATA, runId);
+    try {
+      commit(contract, () -> deltaTable(contract).as("t").merge(source.as("s"), on)
+          .whenMatched("s." + DELETE_FLAG).delete()
+          .whenMatched("NOT s." + DELETE_FLAG + " AND " + changed).updateExpr(assignments)
+          .whenNotMatched("NOT s." + DELETE_FLAG).insertExpr(assignments)
+          .execute());
+    } finally {
+      if (previous == null) {
+        spark.conf().unset(USER_METADATA);
+      } else {
+        spark.conf().set(USER_METADATA, previous);
+      }
+    }
+  }
+
+  /** Turns deletion vectors on for a table that does not have them yet (one commit, once per table). */
+  private void ensureDeletionVectors(TableContract contract) {
+    boolean on = spark.sql("SHOW TBLPROPERTIES " + identifier(contract)).collectAsList().stream()
+        .anyMatch(r -> DELETION_VECTORS.equals(r.getString(0)) && "true".equalsIgnoreCase(r.getString(1)));
+    if (!on) {
+      spark.sql("ALTER TABLE " + identifier(contract) + " SET TBLPROPERTIES (" + literal(DELETION_VECTORS)
+          + " = 'true')");
+      LOG.info("Turned deletion vectors on for table {}", contract.name());
+    }
+  }
+
   /** Commit attempts of one write when another run commits to the same table at the same time. */
   static final int COMMIT_ATTEMPTS = 3;
 

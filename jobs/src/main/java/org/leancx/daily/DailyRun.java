@@ -30,7 +30,7 @@ import org.leancx.guardrails.Guardrails;
 import org.leancx.ingest.CanonicalTables;
 import org.leancx.surveys.Surveys;
 import org.leancx.guardrails.GuardrailSettings;
-import org.leancx.ingest.CanonicalTables;
+import org.leancx.demand.DemandSettings;
 import org.leancx.journeys.Journeys;
 import org.leancx.leadtime.LeadTimeForecast;
 import org.leancx.report.HtmlReport;
@@ -124,7 +124,7 @@ public final class DailyRun {
       String dated = from.equals(to) ? "--date " + to : arguments;
       FailureDemand.Slice slice = failureDemandSlice(w, from, to);
       timed(jobs, out, "failure-demand", () -> FailureDemand.run(w, s, slice));
-      timed(jobs, out, "journeys", () -> Journeys.run(w, s, "journeys " + dated));
+      timed(jobs, out, "journeys", () -> Journeys.run(w, s, changedFrom(s, from), "journeys " + dated));
       timed(jobs, out, "root-conditions", () -> RootConditions.run(w, s, ConditionSettings.from(s).outcome()));
       String root = LeadTimeForecast.modelsRoot(w);
       if (LeadTimeForecast.newestVersion(w.spark(), root).isPresent()) {
@@ -176,6 +176,15 @@ public final class DailyRun {
    */
   public static FailureDemand.Slice failureDemandSlice(Warehouse warehouse, LocalDate from, LocalDate to) {
     return new FailureDemand.Slice(warehouse.exists(DemandTables.CONTACT_DEMAND) ? from : null, to, endOf(to));
+  }
+
+  /**
+   * The first date whose journeys a run for {@code from..} recomputes: {@code from} less the recontact look-back,
+   * which failure-demand re-tags (a contact's is_recontact and need can change there, and records of those dates that
+   * arrived late are read), docs/DAILY.md.
+   */
+  public static LocalDate changedFrom(Settings settings, LocalDate from) {
+    return from.minusDays(DemandSettings.from(settings).recontact().lookBackDays());
   }
 
   private static void timed(List<JobTime> jobs, Consumer<String> out, String job, Supplier<Object> body) {

@@ -34,7 +34,8 @@ public final class JourneyTables {
           "journeys",
           1,
           "One row per customer journey (journey_id): the touchpoints and case events of one case, or of one customer"
-              + " and one need with no gap above journeys.gap. Recomputed in full on every run (replaceAll).",
+              + " and one need with no gap above journeys.gap. Recomputed in full by a run without --date (replaceAll); a daily run merges the journeys its date can"
+              + " have changed and the open ones (docs/JOURNEYS.md).",
           TableContract.schema(
               required("journey_id", StringType, "Stable id: the first 32 hex digits of SHA-256 of 'case|<case_id>',"
                   + " or of 'need|<customer_key>|<need_key>|<first event micros>|<first step id>'"),
@@ -51,7 +52,9 @@ public final class JourneyTables {
               required("status", StringType, "CLOSED or OPEN (censored at as_of)"),
               optional("closed_by", StringType, "RESOLVED (last step resolving) or SILENCE (no event for more than"
                   + " journeys.gap before as_of); null when OPEN"),
-              required("as_of", TimestampType, "The as-of instant of the run: open journeys are measured up to it"),
+              required("as_of", TimestampType, "The as-of instant of the run that last measured the journey: open"
+                  + " journeys are measured up to it (every run measures them again); a closed journey no later daily"
+                  + " run touched keeps its own"),
               required("lead_time_seconds", LongType, "ended_at - started_at; for OPEN journeys the age, as_of -"
                   + " started_at"),
               required("touch_seconds", LongType, "Seconds in which at least one touchpoint or event was in progress"),
@@ -89,7 +92,8 @@ public final class JourneyTables {
       new TableContract(
           "journey_steps",
           1,
-          "One row per touchpoint or case event in a journey (journey_id, seq). Recomputed in full (replaceAll).",
+          "One row per touchpoint or case event in a journey (journey_id, seq). Recomputed in full by a run without"
+              + " --date (replaceAll); a daily run merges the steps of the journeys it recomputes.",
           TableContract.schema(
               required("journey_id", StringType, "Journey (journeys.journey_id)"),
               required("seq", IntegerType, "1-based position in the journey, by time then step_id"),
@@ -122,7 +126,7 @@ public final class JourneyTables {
           "flow_daily",
           1,
           "One row per day (in journeys.calendar.time-zone) and journey type, from the first arrival to the as-of"
-              + " day. Recomputed in full (replaceAll).",
+              + " day. Recomputed in full from the journeys table on every run (replaceAll).",
           TableContract.schema(
               required("flow_date", DateType, "Local day"),
               required("journey_type", StringType, "Journey type"),
@@ -154,7 +158,7 @@ public final class JourneyTables {
           1,
           "One row per SLO period, journey type and objective (journeys.slo). A closed journey counts in the period"
               + " of its ended_at; an open journey already beyond the objective counts as a breach in the period of"
-              + " as_of. Recomputed in full (replaceAll).",
+              + " as_of. Recomputed in full from the journeys table on every run (replaceAll).",
           TableContract.schema(
               required("period_start", DateType, "First local day of the period"),
               required("period_end", DateType, "Last local day of the period"),

@@ -1,9 +1,14 @@
 package org.leancx.journeys;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -23,12 +28,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The journeys job: reads contacts and case events, builds journeys and their steps, and writes journeys,
- * journey_steps, flow_daily and journey_slo. Every run recomputes the four tables in full and replaces them in one
- * commit each (replaceAll), so a rerun on the same inputs and config leaves identical tables.
+ * journey_steps, flow_daily and journey_slo. A run without a changed-from date recomputes every journey and replaces
+ * the tables in one commit each (replaceAll); a daily run recomputes the journeys its date's steps can have changed and
+ * the open ones, and merges them by key. flow_daily and journey_slo are recomputed from the whole journeys table
+ * (one row per journey). Either way a rerun on the same inputs and config leaves identical tables.
  */
 public final class Journeys {
   private static final Logger LOG = LoggerFactory.getLogger(Journeys.class);
   static final String JOB = "journeys";
+  private static final String STATUS = "status";
+  private static final String AS_OF = "as_of";
 
   private Journeys() {}
 
@@ -43,10 +52,12 @@ public final class Journeys {
    * @param flowDays flow_daily rows written
    * @param sloRows journey_slo rows written
    * @param asOf the as-of instant, or null when there was nothing to do
+   * @param scope which journeys the run recomputed: every one, or the changed ones (how many, of how many customers
+   *     and cases)
    */
   public record Result(
       long contacts, long caseEvents, long steps, long journeys, long open, long flowDays, long sloRows,
-      Instant asOf) implements Summarised {
+      Instant asOf, String scope) implements Summarised {
 
     /** E.g. {@code 12,345 journeys (234 open) from 12,345 contacts and 45,678 case events, ...}. */
     @Override
@@ -56,13 +67,29 @@ public final class Journeys {
       }
       return String.format(java.util.Locale.ROOT,
           "%,d journeys (%,d open) from %,d contacts and %,d case events, %,d steps; flow_daily %,d rows,"
-              + " journey_slo %,d rows; as of %s",
-          journeys, open, contacts, caseEvents, steps, flowDays, sloRows, asOf);
+              + " journey_slo %,d rows; as of %s; %s",
+          journeys, open, contacts, caseEvents, steps, flowDays, sloRows, asOf, scope);
     }
   }
 
-  /** Runs the job on the warehouse's contacts and case_events (either may be absent, not both). */
+  /**
+   * Runs the job on the warehouse's contacts and case_events (either may be absent, not both), recomputing every
+   * journey.
+   */
   public static Result run(Warehouse warehouse, Settings settings, String arguments) {
+    return run(warehouse, settings, null, arguments);
+  }
+
+  /**
+   * Runs the job for a logical date ({@code journeys.as-of} set to its end, the dated inputs read up to it): when
+   * {@code changedFrom} is given and the journeys tables exist, measured as of that instant or earlier, only the
+   * journeys that steps dated {@code changedFrom} or later can have changed are recomputed, with the journeys that
+   * were open, and merged by key (docs/JOURNEYS.md, "Daily runs"); otherwise every journey is.
+   *
+   * @param changedFrom the first date whose contacts and case events may be new or changed since the last run (the
+   *     date's recontact look-back: failure-demand re-tags it), or null to recompute every journey
+   */
+  public static Result run(Warehouse warehouse, Settings settings, LocalDate changedFrom, String arguments) {
     JourneySettings config = JourneySettings.from(settings);
     SparkSession spark = warehouse.spark();
     return JobRunner.run(
@@ -79,7 +106,7 @@ public final class Journeys {
             run.input(DemandTables.CONTACT_DEMAND);
           }
           Taxonomy taxonomy = Taxonomy.read(java.nio.file.Path.of(settings.path("demand.taxonomy")));
-          Result result = compute(warehouse, spark, config, contacts, events, demand, taxonomy, run.id());
+          Result result = compute(warehouse, spark, config, contacts, events, demand, taxonomy, changedFrom, run.id());
           run.count("contacts", result.contacts());
           run.count("case_events", result.caseEvents());
           run.count("journey_steps", result.steps());
@@ -111,12 +138,12 @@ public final class Journeys {
   /** Builds and writes the four tables from the given inputs; the write half of {@link #run}. */
   static Result compute(
       Warehouse warehouse, SparkSession spark, JourneySettings config, Dataset<Row> contacts, Dataset<Row> events,
-      Dataset<Row> demand, Taxonomy taxonomy, String runId) {
+      Dataset<Row> demand, Taxonomy taxonomy, LocalDate changedFrom, String runId) {
     long contactCount = Step.run(spark, JOB, "counting contacts", contacts::count);
     long eventCount = Step.run(spark, JOB, "counting case events", events::count);
     if (contactCount + eventCount == 0) {
       LOG.info("journeys: no contacts and no case events, nothing to do");
-      return new Result(0, 0, 0, 0, 0, 0, 0, null);
+      return new Result(0, 0, 0, 0, 0, 0, 0, null, "");
     }
     Instant asOf =
         config.asOf().orElseGet(
@@ -128,20 +155,25 @@ public final class Journeys {
                     // From the inputs, not the assembled steps: assembling them here cost a second full
                     // assembly (38 s of 450 s at 10M contacts, docs/BENCHMARKS.md).
                     () -> Instant.ofEpochSecond(JourneyAssembly.latestEndSeconds(contacts, events))));
-    try (JourneyAssembly.Sequenced sequenced =
-        JourneyAssembly.assemble(
-            JourneyAssembly.withNeedKeys(contacts, taxonomy.toDataFrame(spark), demand), events, config)) {
-      Step.run(spark, JOB, "writing journey_steps",
-          () -> warehouse.replaceAll(JourneyTables.JOURNEY_STEPS, JourneyAssembly.journeySteps(sequenced), runId));
-      Dataset<Row> journeys = JourneyAssembly.journeys(sequenced, config, asOf);
-      // The cached parts are sorted by their grouping keys: aggregating them by sort needs no sort, where the
-      // object-hash aggregation (collect_list, min_by) falls back to sorting every step after 128 journeys.
-      Step.run(spark, JOB, "writing journeys",
-          () -> SparkSessions.withConf(spark, "spark.sql.execution.replaceHashWithSortAgg", "true",
-              () -> {
-                warehouse.replaceAll(JourneyTables.JOURNEYS, journeys, runId);
-                return null;
-              }));
+    String scope = changedFrom == null ? "every journey recomputed" : incrementalRefusal(warehouse, asOf);
+    Dataset<Row> tax = taxonomy.toDataFrame(spark);
+    if (scope == null) {
+      scope = recomputeChanged(warehouse, spark, config, contacts, events, demand, tax, changedFrom, asOf, runId);
+    } else {
+      try (JourneyAssembly.Sequenced sequenced =
+          JourneyAssembly.assemble(JourneyAssembly.withNeedKeys(contacts, tax, demand), events, config)) {
+        Step.run(spark, JOB, "writing journey_steps",
+            () -> warehouse.replaceAll(JourneyTables.JOURNEY_STEPS, JourneyAssembly.journeySteps(sequenced), runId));
+        Dataset<Row> journeys = JourneyAssembly.journeys(sequenced, config, asOf);
+        // The cached parts are sorted by their grouping keys: aggregating them by sort needs no sort, where the
+        // object-hash aggregation (collect_list, min_by) falls back to sorting every step after 128 journeys.
+        Step.run(spark, JOB, "writing journeys",
+            () -> SparkSessions.withConf(spark, "spark.sql.execution.replaceHashWithSortAgg", "true",
+                () -> {
+                  warehouse.replaceAll(JourneyTables.JOURNEYS, journeys, runId);
+                  return null;
+                }));
+      }
     }
     Dataset<Row> written = warehouse.read(JourneyTables.JOURNEYS);
     Step.run(spark, JOB, "writing flow_daily",
@@ -154,6 +186,103 @@ public final class Journeys {
     long open = written.filter(col("status").equalTo(JourneyAssembly.OPEN)).count();
     long flowDays = warehouse.read(JourneyTables.FLOW_DAILY).count();
     long sloRows = warehouse.read(JourneyTables.JOURNEY_SLO).count();
-    return new Result(contactCount, eventCount, stepCount, journeyCount, open, flowDays, sloRows, asOf);
+    return new Result(contactCount, eventCount, stepCount, journeyCount, open, flowDays, sloRows, asOf, scope);
+  }
+
+  /**
+   * Why this run recomputes every journey although it was given a changed-from date, or null when it can recompute
+   * the changed ones: the tables must exist, and must not have been measured as of a later instant (a past date run
+   * again measures every journey as of its own end, as the whole run did before).
+   */
+  private static String incrementalRefusal(Warehouse warehouse, Instant asOf) {
+    if (!warehouse.exists(JourneyTables.JOURNEYS) || !warehouse.exists(JourneyTables.JOURNEY_STEPS)) {
+      return "every journey recomputed (first run)";
+    }
+    Row latest = warehouse.read(JourneyTables.JOURNEYS).agg(max(col(AS_OF))).first();
+    if (latest.isNullAt(0)) {
+      return "every journey recomputed (the table was empty)";
+    }
+    Instant stored = latest.getTimestamp(0).toInstant();
+    if (stored.isAfter(asOf)) {
+      return "every journey recomputed (the tables were measured as of " + stored + ", after " + asOf + ")";
+    }
+    return null;
+  }
+
+  /**
+   * Recomputes the journeys that steps dated {@code changedFrom} or later can have changed, and the open ones, and
+   * merges them into journey_steps and journeys. A customer's need journeys are recomputed from all of the
+   * customer's contacts without a case when one of them is dated changedFrom or later or one of its need journeys
+   * was open; a case journey from all of the case's contacts and events when one of them is, or it was open. Steps
+   * first, then journeys: a run that stops between them leaves the journeys that were open still open, so the next
+   * run recomputes the same set. Returns the summary of what was recomputed.
+   */
+  private static String recomputeChanged(
+      Warehouse warehouse, SparkSession spark, JourneySettings config, Dataset<Row> contacts, Dataset<Row> events,
+      Dataset<Row> demand, Dataset<Row> taxonomy, LocalDate changedFrom, Instant asOf, String runId) {
+    Column since = lit(java.sql.Date.valueOf(changedFrom));
+    Dataset<Row> before = warehouse.read(JourneyTables.JOURNEYS);
+    Dataset<Row> open = before.where(col(STATUS).equalTo(JourneyAssembly.OPEN));
+    Dataset<Row> changedContacts = contacts.where(col("contact_date").geq(since));
+    // The key sets are small (a day's customers and cases, and the open journeys'); collected, they are broadcast
+    // as local relations and do not change when the tables are merged below.
+    Dataset<Row> customers = Step.run(spark, JOB, "finding the customers with new or open journeys", () -> local(spark,
+        changedContacts.select(JourneyAssembly.CUSTOMER_KEY)
+            .union(open.where(col(JourneyAssembly.BASIS).equalTo(JourneyAssembly.CUSTOMER_NEED))
+                .select(JourneyAssembly.CUSTOMER_KEY))
+            .where(col(JourneyAssembly.CUSTOMER_KEY).isNotNull())
+            .distinct()));
+    Dataset<Row> cases = Step.run(spark, JOB, "finding the cases with new or open journeys", () -> local(spark,
+        changedContacts.select(JourneyAssembly.CASE_ID)
+            .union(events.where(col("event_date").geq(since)).select(JourneyAssembly.CASE_ID))
+            .union(open.where(col(JourneyAssembly.BASIS).equalTo(JourneyAssembly.CASE)).select(JourneyAssembly.CASE_ID))
+            .where(col(JourneyAssembly.CASE_ID).isNotNull())
+            .distinct()));
+    Dataset<Row> replaced = Step.run(spark, JOB, "finding the journeys to recompute", () -> local(spark,
+        before.where(col(JourneyAssembly.BASIS).equalTo(JourneyAssembly.CUSTOMER_NEED))
+            .join(customers, JourneyAssembly.CUSTOMER_KEY, "left_semi")
+            .select(JourneyAssembly.JOURNEY_ID)
+            .union(before.where(col(JourneyAssembly.BASIS).equalTo(JourneyAssembly.CASE))
+                .join(cases, JourneyAssembly.CASE_ID, "left_semi")
+                .select(JourneyAssembly.JOURNEY_ID))));
+    Dataset<Row> affectedContacts =
+        contacts.where(col(JourneyAssembly.CASE_ID).isNull())
+            .join(customers, JourneyAssembly.CUSTOMER_KEY, "left_semi")
+            .unionByName(contacts.where(col(JourneyAssembly.CASE_ID).isNotNull())
+                .join(cases, JourneyAssembly.CASE_ID, "left_semi"));
+    Dataset<Row> affectedEvents = events.join(cases, JourneyAssembly.CASE_ID, "left_semi");
+    Dataset<Row> affectedDemand = demand == null ? null
+        : demand.join(broadcast(affectedContacts.select(JourneyAssembly.CUSTOMER_KEY).distinct()),
+            JourneyAssembly.CUSTOMER_KEY, "left_semi");
+    long[] recomputed = new long[1];
+    try (JourneyAssembly.Sequenced sequenced =
+        JourneyAssembly.assemble(
+            JourneyAssembly.withNeedKeys(affectedContacts, taxonomy, affectedDemand), affectedEvents, config)) {
+      Dataset<Row> replacedSteps =
+          warehouse.read(JourneyTables.JOURNEY_STEPS).join(replaced, JourneyAssembly.JOURNEY_ID, "left_semi");
+      Step.run(spark, JOB, "merging journey_steps", () -> {
+        warehouse.mergeChanges(JourneyTables.JOURNEY_STEPS, JourneyAssembly.journeySteps(sequenced), replacedSteps,
+            runId);
+        return null;
+      });
+      Dataset<Row> journeys = JourneyAssembly.journeys(sequenced, config, asOf).cache();
+      try {
+        recomputed[0] = journeys.count();
+        Step.run(spark, JOB, "merging journeys", () -> {
+          warehouse.mergeChanges(JourneyTables.JOURNEYS, journeys, replaced, runId);
+          return null;
+        });
+      } finally {
+        journeys.unpersist();
+      }
+    }
+    return String.format(java.util.Locale.ROOT,
+        "changed since %s: %,d journeys recomputed (%,d before) of %,d customers and %,d cases", changedFrom,
+        recomputed[0], replaced.count(), customers.count(), cases.count());
+  }
+
+  /** Collects a small key set to the driver and returns it as a local relation (broadcast when joined). */
+  private static Dataset<Row> local(SparkSession spark, Dataset<Row> keys) {
+    return spark.createDataFrame(keys.collectAsList(), keys.schema());
   }
 }

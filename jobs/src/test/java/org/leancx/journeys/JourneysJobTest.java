@@ -53,6 +53,76 @@ class JourneysJobTest extends JourneyFixtures {
     assertThat((String) slo.getAs("status")).isEqualTo("OK");
   }
 
+  /**
+   * A daily run recomputes only what its date's steps and the open journeys touch, and leaves the tables a run over
+   * everything leaves (journeys' as_of aside: untouched closed journeys keep the as-of they were measured at). Day 2
+   * brings a contact dated day 1 that arrived late and joins a closed journey (it reopens it), a contact that closes
+   * an open journey, a new customer and the closing event of an open case.
+   */
+  @Test
+  void aDailyRunRecomputesTheChangedJourneysAndEqualsARunOverEverything() {
+    Object[][] day1Contacts = {
+      contact("c1-1", "c1", "phone", "2026-03-02T10:00:00Z", 600, "billing_question", "not_resolved", "A", null),
+      contact("c1-2", "c1", "chat", "2026-03-05T10:00:00Z", 300, "billing_wrong_amount", "resolved", "B", null),
+      contact("c2-1", "c2", "phone", "2026-03-09T10:00:00Z", 60, "billing_question", "not_resolved", "A", null),
+      contact("c3-1", "c3", "phone", "2026-03-01T10:00:00Z", 100, "billing_question", "resolved", "A", null),
+      contact("c5-1", "c5", "phone", "2026-03-09T12:00:00Z", 120, "billing_question", "not_resolved", "A", "K2")
+    };
+    Object[][] day2Contacts = {
+      contact("c2-2", "c2", "chat", "2026-03-11T09:00:00Z", 200, "billing_question", "resolved", "B", null),
+      contact("c1-3", "c1", "email", "2026-03-10T18:00:00Z", 100, "billing_question", "not_resolved", "A", null),
+      contact("c4-1", "c4", "web", "2026-03-11T11:00:00Z", 50, "billing_question", "resolved", "A", null)
+    };
+    Object[][] day1Events = {event("e1", "K1", "Register", "2026-03-09T10:00:00Z", "start", "BO")};
+    Object[][] day2Events = {event("e2", "K1", "Closed", "2026-03-11T10:00:00Z", "complete", "BO")};
+    Object[][] allContacts = java.util.stream.Stream.concat(
+        java.util.Arrays.stream(day1Contacts), java.util.Arrays.stream(day2Contacts)).toArray(Object[][]::new);
+    Object[][] allEvents = {day1Events[0], day2Events[0]};
+    String slo = "journeys.slo.objectives=[{journey-type = \"*\", within = 5 business days, target = 0.9}]";
+    java.time.LocalDate day1 = java.time.LocalDate.parse("2026-03-10");
+    java.time.LocalDate day2 = day1.plusDays(1);
+
+    Warehouse daily = warehouse("journeys-daily");
+    daily.replaceAll(CanonicalTables.CONTACTS, contacts(day1Contacts), "test");
+    daily.replaceAll(CanonicalTables.CASE_EVENTS, events(day1Events), "test");
+    Journeys.Result first =
+        Journeys.run(daily, settings(slo, "journeys.as-of=2026-03-11T00:00:00Z"), day1, "test day 1");
+    assertThat(first.scope()).isEqualTo("every journey recomputed (first run)");
+    daily.replaceAll(CanonicalTables.CONTACTS, contacts(allContacts), "test");
+    daily.replaceAll(CanonicalTables.CASE_EVENTS, events(allEvents), "test");
+    Settings asOfDay2 = settings(slo, "journeys.as-of=2026-03-12T00:00:00Z");
+    Journeys.Result second = Journeys.run(daily, asOfDay2, day2.minusDays(1), "test day 2");
+    assertThat(second.scope())
+        .isEqualTo("changed since 2026-03-10: 5 journeys recomputed (4 before) of 3 customers and 2 cases");
+
+    Warehouse whole = warehouse("journeys-whole");
+    whole.replaceAll(CanonicalTables.CONTACTS, contacts(allContacts), "test");
+    whole.replaceAll(CanonicalTables.CASE_EVENTS, events(allEvents), "test");
+    Journeys.Result all = Journeys.run(whole, asOfDay2, "test whole");
+    assertThat(all.scope()).isEqualTo("every journey recomputed");
+    assertThat(second.journeys()).isEqualTo(all.journeys()).isEqualTo(6);
+    assertThat(second.open()).isEqualTo(all.open()).isEqualTo(2);
+
+    for (TableContract c : List.of(JourneyTables.JOURNEY_STEPS, JourneyTables.FLOW_DAILY, JourneyTables.JOURNEY_SLO)) {
+      org.leancx.common.SameRows.assertSameRows(c.name(), daily.read(c), "day by day", whole.read(c), "one run");
+    }
+    org.leancx.common.SameRows.assertSameRows("journeys", daily.read(JourneyTables.JOURNEYS).drop("as_of"),
+        "day by day", whole.read(JourneyTables.JOURNEYS).drop("as_of"), "one run");
+    // c3's journey was closed on day 1 and nothing touched it: it was not rewritten.
+    assertThat(daily.read(JourneyTables.JOURNEYS).where(col("customer_key").equalTo("c3")).first()
+            .getTimestamp(daily.read(JourneyTables.JOURNEYS).schema().fieldIndex("as_of")).toInstant())
+        .isEqualTo(Instant.parse("2026-03-11T00:00:00Z"));
+    // Day 2 run again: the same set is recomputed and nothing changes.
+    List<List<Row>> tables = snapshot(daily);
+    assertThat(Journeys.run(daily, asOfDay2, day2.minusDays(1), "test day 2 again").scope())
+        .isEqualTo("changed since 2026-03-10: 5 journeys recomputed (5 before) of 3 customers and 2 cases");
+    assertThat(snapshot(daily)).isEqualTo(tables);
+    // A past date again measures every journey as of its end.
+    assertThat(Journeys.run(daily, settings(slo, "journeys.as-of=2026-03-11T00:00:00Z"), day1, "test day 1 again")
+            .scope())
+        .startsWith("every journey recomputed (the tables were measured as of 2026-03-12T00:00:00Z");
+  }
+
   static List<List<Row>> snapshot(Warehouse w) {
     return List.of(
             JourneyTables.JOURNEYS, JourneyTables.JOURNEY_STEPS, JourneyTables.FLOW_DAILY, JourneyTables.JOURNEY_SLO)

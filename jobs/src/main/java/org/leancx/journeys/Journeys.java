@@ -12,6 +12,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.leancx.common.JobRunner;
 import org.leancx.common.RunLog;
 import org.leancx.common.Settings;
@@ -38,6 +39,7 @@ public final class Journeys {
   static final String JOB = "journeys";
   private static final String STATUS = "status";
   private static final String AS_OF = "as_of";
+  private static final String FROM = "_recompute_from";
 
   private Journeys() {}
 
@@ -211,16 +213,27 @@ public final class Journeys {
 
   /**
    * Recomputes the journeys that steps dated {@code changedFrom} or later can have changed, and the open ones, and
-   * merges them into journey_steps and journeys. A customer's need journeys are recomputed from all of the
-   * customer's contacts without a case when one of them is dated changedFrom or later or one of its need journeys
-   * was open; a case journey from all of the case's contacts and events when one of them is, or it was open. Steps
-   * first, then journeys: a run that stops between them leaves the journeys that were open still open, so the next
-   * run recomputes the same set. Returns the summary of what was recomputed.
+   * merges them into journey_steps and journeys (docs/JOURNEYS.md, "Daily runs").
+   *
+   * <p>Need journeys: for each customer with a contact dated changedFrom or later or an open need journey, and each of
+   * its needs, the steps from the start of the need's earliest <em>live</em> journey or changedFrom, whichever is
+   * first: a
+   * journey is live when it is open, has a step from changedFrom on, or ended less than journeys.gap before
+   * changedFrom (a new step can join it). An earlier journey cannot change: its steps are older than changedFrom, no
+   * new step is within the gap of its end, and the gap rule assigns its steps from older steps only; and a live
+   * journey's first step, and a new step before it dated changedFrom or later, start a journey whatever came before
+   * (every older step ended more than the gap before), so the steps from there on are assigned as in a run over
+   * everything. Case journeys: every step of each case with a contact or event dated changedFrom or later, or that was
+   * open. Steps are merged first, then journeys: a run that stops between them leaves the journeys that were open
+   * still open, so the next run recomputes the same set. Returns the summary of what was recomputed.
    */
   private static String recomputeChanged(
       Warehouse warehouse, SparkSession spark, JourneySettings config, Dataset<Row> contacts, Dataset<Row> events,
       Dataset<Row> demand, Dataset<Row> taxonomy, LocalDate changedFrom, Instant asOf, String runId) {
     Column since = lit(java.sql.Date.valueOf(changedFrom));
+    Column sinceAt = lit(java.sql.Timestamp.from(changedFrom.atStartOfDay(java.time.ZoneOffset.UTC).toInstant()));
+    Column liveEnd = lit(java.sql.Timestamp.from(
+        changedFrom.atStartOfDay(java.time.ZoneOffset.UTC).toInstant().minus(config.gap())));
     Dataset<Row> before = warehouse.read(JourneyTables.JOURNEYS);
     Dataset<Row> open = before.where(col(STATUS).equalTo(JourneyAssembly.OPEN));
     Dataset<Row> changedContacts = contacts.where(col("contact_date").geq(since));
@@ -238,26 +251,46 @@ public final class Journeys {
             .union(open.where(col(JourneyAssembly.BASIS).equalTo(JourneyAssembly.CASE)).select(JourneyAssembly.CASE_ID))
             .where(col(JourneyAssembly.CASE_ID).isNotNull())
             .distinct()));
+    Dataset<Row> needJourneys = before.where(col(JourneyAssembly.BASIS).equalTo(JourneyAssembly.CUSTOMER_NEED))
+        .join(customers, JourneyAssembly.CUSTOMER_KEY, "left_semi");
+    // Per customer and need, the start of its earliest live journey, or changedFrom when that is earlier.
+    Dataset<Row> anchors = Step.run(spark, JOB, "finding each need's live journeys", () -> local(spark,
+        needJourneys
+            .where(col(STATUS).equalTo(JourneyAssembly.OPEN)
+                .or(col("last_event_at").geq(sinceAt))
+                .or(col("ended_at").geq(liveEnd)))
+            .groupBy(JourneyAssembly.CUSTOMER_KEY, JourneyAssembly.NEED_KEY)
+            .agg(functions.least(functions.min(col("started_at")), sinceAt).as(FROM))));
     Dataset<Row> replaced = Step.run(spark, JOB, "finding the journeys to recompute", () -> local(spark,
-        before.where(col(JourneyAssembly.BASIS).equalTo(JourneyAssembly.CUSTOMER_NEED))
-            .join(customers, JourneyAssembly.CUSTOMER_KEY, "left_semi")
+        needJourneys.join(anchors, new String[] {JourneyAssembly.CUSTOMER_KEY, JourneyAssembly.NEED_KEY}, "left")
+            .where(col("started_at").geq(functions.coalesce(col(FROM), sinceAt)))
             .select(JourneyAssembly.JOURNEY_ID)
             .union(before.where(col(JourneyAssembly.BASIS).equalTo(JourneyAssembly.CASE))
                 .join(cases, JourneyAssembly.CASE_ID, "left_semi")
                 .select(JourneyAssembly.JOURNEY_ID))));
+    // A customer's contacts without a case from its earliest anchor (or changedFrom) on; each need's own anchor is
+    // applied once the need keys are known.
+    Dataset<Row> customerFrom = local(spark, customers.join(anchors, JourneyAssembly.CUSTOMER_KEY, "left")
+        .groupBy(JourneyAssembly.CUSTOMER_KEY)
+        .agg(functions.least(functions.coalesce(functions.min(col(FROM)), sinceAt), sinceAt).as(FROM)));
     Dataset<Row> affectedContacts =
         contacts.where(col(JourneyAssembly.CASE_ID).isNull())
-            .join(customers, JourneyAssembly.CUSTOMER_KEY, "left_semi")
+            .join(customerFrom, JourneyAssembly.CUSTOMER_KEY)
+            .where(col("started_at").geq(col(FROM)))
+            .drop(FROM)
             .unionByName(contacts.where(col(JourneyAssembly.CASE_ID).isNotNull())
                 .join(cases, JourneyAssembly.CASE_ID, "left_semi"));
     Dataset<Row> affectedEvents = events.join(cases, JourneyAssembly.CASE_ID, "left_semi");
     Dataset<Row> affectedDemand = demand == null ? null
         : demand.join(broadcast(affectedContacts.select(JourneyAssembly.CUSTOMER_KEY).distinct()),
             JourneyAssembly.CUSTOMER_KEY, "left_semi");
+    Dataset<Row> withNeeds = JourneyAssembly.withNeedKeys(affectedContacts, taxonomy, affectedDemand);
+    Dataset<Row> fromTheAnchors = withNeeds
+        .join(broadcast(anchors), new String[] {JourneyAssembly.CUSTOMER_KEY, JourneyAssembly.NEED_KEY}, "left")
+        .where(col(JourneyAssembly.CASE_ID).isNotNull().or(col("started_at").geq(functions.coalesce(col(FROM), sinceAt))))
+        .drop(FROM);
     long[] recomputed = new long[1];
-    try (JourneyAssembly.Sequenced sequenced =
-        JourneyAssembly.assemble(
-            JourneyAssembly.withNeedKeys(affectedContacts, taxonomy, affectedDemand), affectedEvents, config)) {
+    try (JourneyAssembly.Sequenced sequenced = JourneyAssembly.assemble(fromTheAnchors, affectedEvents, config)) {
       Dataset<Row> replacedSteps =
           warehouse.read(JourneyTables.JOURNEY_STEPS).join(replaced, JourneyAssembly.JOURNEY_ID, "left_semi");
       Step.run(spark, JOB, "merging journey_steps", () -> {

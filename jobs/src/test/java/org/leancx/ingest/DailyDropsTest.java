@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.univocity.parsers.csv.CsvParser;
-import com.univocity.parsers.csv.CsvParserSettings;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -31,6 +29,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.leancx.common.DailyDrops;
 import org.leancx.common.SameRows;
 import org.leancx.common.Settings;
 import org.leancx.common.SparkTestBase;
@@ -74,7 +73,9 @@ class DailyDropsTest extends SparkTestBase {
     Warehouse union = warehouse("daily-drops-union");
     Settings unionSettings = settingsOf(union);
     Generator.run(union, unionSettings);
-    Drops drops = cut(DIR.resolve("raw/contacts"), DIR.resolve("drops"));
+    DailyDrops drops =
+        DailyDrops.cut(DIR.resolve("raw/contacts"), DIR.resolve("drops"), END.minusDays(DAYS - 1), DROPS, LATE_BY,
+            "start_time");
     assertThat(drops.files()).hasSize(DROPS);
     assertThat(drops.resent()).as("records sent again in the next drop").isGreaterThan(5);
     assertThat(drops.late()).as("records three days late").isGreaterThan(2);
@@ -214,84 +215,6 @@ class DailyDropsTest extends SparkTestBase {
 
   private static void assertSameRows(String what, Dataset<Row> actual, Dataset<Row> expected) {
     SameRows.assertSameRows(what, actual, "the daily loads", expected, "the snapshot load");
-  }
-
-  /**
-   * The drop files (dropNN.csv, in load order) and how many records were re-sent or sent late.
-   */
-  private record Drops(List<Path> files, int resent, int late) {}
-
-  /**
-   * Cuts the generator's CSV export into one file per day of started_at: a record whose hash falls in the first 1% of
-   * 100 arrives {@link #LATE_BY} days late, in the next 2% it is also sent again the next day. Records without a readable
-   * date (the planted bad timestamps) go to a drop by their hash.
-   */
-  private static Drops cut(Path export, Path out) throws IOException {
-    List<Path> parts;
-    try (var list = Files.list(export)) {
-      parts = list.filter(p -> p.getFileName().toString().endsWith(".csv")).sorted().toList();
-    }
-    CsvParserSettings settings = new CsvParserSettings();
-    settings.setMaxCharsPerColumn(-1);
-    CsvParser parser = new CsvParser(settings);
-    String header = null;
-    int startColumn = -1;
-    List<List<String>> byDrop = new ArrayList<>();
-    for (int d = 0; d < DROPS; d++) {
-      byDrop.add(new ArrayList<>());
-    }
-    LocalDate firstDay = END.minusDays(DAYS - 1);
-    int resent = 0;
-    int late = 0;
-    for (Path part : parts) {
-      List<String> lines = Files.readAllLines(part, StandardCharsets.UTF_8);
-      if (header == null) {
-        header = lines.get(0);
-        startColumn = Arrays.asList(parser.parseLine(header)).indexOf("start_time");
-        assertThat(startColumn).isNotNegative();
-      }
-      for (String line : lines.subList(1, lines.size())) {
-        if (line.isBlank()) {
-          continue;
-        }
-        String[] fields = parser.parseLine(line);
-        int hash = Math.floorMod(line.hashCode() * 31 + 7, 1_000_003);
-        int day;
-        String start = fields.length > startColumn ? fields[startColumn] : null;
-        if (start != null && start.matches("\\d{4}-\\d{2}-\\d{2}.*")) {
-          day = (int) Math.max(0, Math.min(DAYS - 1, LocalDate.parse(start.substring(0, 10)).toEpochDay()
-              - firstDay.toEpochDay()));
-        } else {
-          day = hash % DAYS;
-        }
-        int drop = day;
-        int bucket = hash % 100;
-        if (bucket < 1 && drop + LATE_BY < DROPS) {
-          byDrop.get(drop + LATE_BY).add(line);
-          late++;
-        } else {
-          byDrop.get(drop).add(line);
-          if (bucket < 3 && drop + 1 < DROPS) {
-            byDrop.get(drop + 1).add(line);
-            resent++;
-          }
-        }
-      }
-    }
-    Files.createDirectories(out);
-    List<Path> files = new ArrayList<>();
-    for (int d = 0; d < DROPS; d++) {
-      if (byDrop.get(d).isEmpty()) {
-        continue;
-      }
-      Path file = out.resolve(String.format("drop%02d.csv", d + 1));
-      List<String> content = new ArrayList<>();
-      content.add(header);
-      content.addAll(byDrop.get(d));
-      Files.write(file, content, StandardCharsets.UTF_8);
-      files.add(file);
-    }
-    return new Drops(files, resent, late);
   }
 
   /** One file holding the records of several drops, in order, under one header. */

@@ -62,6 +62,7 @@ class JourneysJobTest extends JourneyFixtures {
   @Test
   void aDailyRunRecomputesTheChangedJourneysAndEqualsARunOverEverything() {
     Object[][] day1Contacts = {
+      contact("c1-0", "c1", "phone", "2026-02-01T10:00:00Z", 600, "billing_question", "resolved", "A", null),
       contact("c1-1", "c1", "phone", "2026-03-02T10:00:00Z", 600, "billing_question", "not_resolved", "A", null),
       contact("c1-2", "c1", "chat", "2026-03-05T10:00:00Z", 300, "billing_wrong_amount", "resolved", "B", null),
       contact("c2-1", "c2", "phone", "2026-03-09T10:00:00Z", 60, "billing_question", "not_resolved", "A", null),
@@ -100,7 +101,7 @@ class JourneysJobTest extends JourneyFixtures {
     whole.replaceAll(CanonicalTables.CASE_EVENTS, events(allEvents), "test");
     Journeys.Result all = Journeys.run(whole, asOfDay2, "test whole");
     assertThat(all.scope()).isEqualTo("every journey recomputed");
-    assertThat(second.journeys()).isEqualTo(all.journeys()).isEqualTo(6);
+    assertThat(second.journeys()).isEqualTo(all.journeys()).isEqualTo(7);
     assertThat(second.open()).isEqualTo(all.open()).isEqualTo(2);
 
     for (TableContract c : List.of(JourneyTables.JOURNEY_STEPS, JourneyTables.FLOW_DAILY, JourneyTables.JOURNEY_SLO)) {
@@ -108,10 +109,14 @@ class JourneysJobTest extends JourneyFixtures {
     }
     org.leancx.common.SameRows.assertSameRows("journeys", daily.read(JourneyTables.JOURNEYS).drop("as_of"),
         "day by day", whole.read(JourneyTables.JOURNEYS).drop("as_of"), "one run");
-    // c3's journey was closed on day 1 and nothing touched it: it was not rewritten.
-    assertThat(daily.read(JourneyTables.JOURNEYS).where(col("customer_key").equalTo("c3")).first()
-            .getTimestamp(daily.read(JourneyTables.JOURNEYS).schema().fieldIndex("as_of")).toInstant())
-        .isEqualTo(Instant.parse("2026-03-11T00:00:00Z"));
+    // c3's journey was closed on day 1 and nothing touched it, nor c1's of February (it ended more than the gap
+    // before the changed dates, so no new step can join it), though c1 has new contacts: neither was rewritten.
+    Dataset<Row> stored = daily.read(JourneyTables.JOURNEYS);
+    assertThat(stored.where(col("customer_key").equalTo("c3").or(col("started_at").lt(ts("2026-03-01T00:00:00Z"))))
+            .select("as_of").distinct().collectAsList())
+        .extracting(r -> r.getTimestamp(0).toInstant())
+        .containsExactly(Instant.parse("2026-03-11T00:00:00Z"));
+    assertThat(stored.where(col("customer_key").isin("c1", "c3")).count()).isEqualTo(3);
     // Day 2 run again: the same set is recomputed and nothing changes.
     List<List<Row>> tables = snapshot(daily);
     assertThat(Journeys.run(daily, asOfDay2, day2.minusDays(1), "test day 2 again").scope())

@@ -291,6 +291,10 @@ public final class Journeys {
         .drop(FROM);
     long[] recomputed = new long[1];
     try (JourneyAssembly.Sequenced sequenced = JourneyAssembly.assemble(fromTheAnchors, affectedEvents, config)) {
+      // Fills the two cached parts: the MERGE below evaluates its source more than once.
+      long steps = Step.run(spark, JOB, "assembling the steps of the journeys to recompute",
+          () -> sequenced.byNeed().count() + sequenced.byCase().count());
+      LOG.info("journeys: {} steps to recompute", steps);
       Dataset<Row> replacedSteps =
           warehouse.read(JourneyTables.JOURNEY_STEPS).join(replaced, JourneyAssembly.JOURNEY_ID, "left_semi");
       Step.run(spark, JOB, "merging journey_steps", () -> {

@@ -184,7 +184,31 @@ public final class FailureDemand {
                 run.id()));
     Dataset<Row> excluded = broadcast(warehouse.read(DemandTables.EXCLUDED_CUSTOMERS).select(CUSTOMER_KEY));
 
-    Dataset<Row> fresh = slice.from() == null ? all : all.where(col(CONTACT_DATE).geq(lit(slice.from())));
+    // Contacts dated in the look-back that contact_demand does not hold arrived after their date's run (a late
+    // record): the slice starts at the earliest of them, as a run from that date would, so that they are tagged and
+    // the look-back contacts after them are tagged again with them as possible prior contacts. Older late records
+    // wait for their own date's rerun (docs/DAILY.md).
+    LocalDate from = slice.from();
+    if (from != null && hadTable) {
+      Date lookBackStart = Date.valueOf(from.minusDays(rules.lookBackDays()));
+      Date sliceStart = Date.valueOf(from);
+      Column inLookBack = col(CONTACT_DATE).geq(lit(lookBackStart)).and(col(CONTACT_DATE).lt(lit(sliceStart)));
+      Date earliestLate =
+          Step.run(spark, JOB, "contacts of the look-back that arrived late", () -> history.where(inLookBack)
+              .join(warehouse.read(DemandTables.CONTACT_DEMAND).where(inLookBack).select("contact_id"), "contact_id",
+                  "left_anti")
+              .join(excluded, CUSTOMER_KEY, "left_anti")
+              .agg(min(CONTACT_DATE))
+              .first()
+              .getDate(0));
+      if (earliestLate != null) {
+        LOG.info("{}: contacts dated from {} arrived after their date was tagged: tagging from that date", JOB,
+            earliestLate);
+        from = earliestLate.toLocalDate();
+      }
+    }
+    LocalDate sliceFrom = from;
+    Dataset<Row> fresh = from == null ? all : all.where(col(CONTACT_DATE).geq(lit(Date.valueOf(from))));
     Instant asOf = slice.asOf();
     if (asOf == null) {
       Instant latest =
@@ -198,8 +222,8 @@ public final class FailureDemand {
       asOf = latest;
     }
 
-    LocalDate rewrittenFrom = slice.from() == null ? null : slice.from().minusDays(rules.lookBackDays());
-    if (slice.from() != null && hadTable) {
+    LocalDate rewrittenFrom = from == null ? null : from.minusDays(rules.lookBackDays());
+    if (from != null && hadTable) {
       // A contact PENDING at the previous as-of time may be resolved by now: re-tag from the oldest one.
       Date oldestPending =
           warehouse
@@ -213,11 +237,11 @@ public final class FailureDemand {
       }
     }
     Dataset<Row> context;
-    if (slice.from() != null && hadTable) {
+    if (from != null && hadTable) {
       context =
           warehouse
               .read(DemandTables.CONTACT_DEMAND)
-              .where(col(CONTACT_DATE).geq(lit(rewrittenFrom)).and(col(CONTACT_DATE).lt(lit(slice.from()))))
+              .where(col(CONTACT_DATE).geq(lit(rewrittenFrom)).and(col(CONTACT_DATE).lt(lit(Date.valueOf(sliceFrom)))))
               .join(excluded, CUSTOMER_KEY, "left_anti");
     } else {
       if (slice.from() != null) {

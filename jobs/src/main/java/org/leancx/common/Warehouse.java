@@ -597,6 +597,16 @@ public final class Warehouse {
    * @param replacedKeys the key columns of the part as stored before the run (may repeat, may overlap {@code rows})
    */
   public void mergeChanges(TableContract contract, Dataset<Row> rows, Dataset<Row> replacedKeys, String runId) {
+    mergeChanges(contract, rows, replacedKeys, null, runId);
+  }
+
+  /**
+   * {@link #mergeChanges(TableContract, Dataset, Dataset, String)} with a predicate on the target's columns (prefix
+   * {@code t.}) that every stored row of the part satisfies: Delta skips the files whose statistics rule it out. A
+   * stored row of the part that failed it would not be matched, and its key would be inserted twice.
+   */
+  public void mergeChanges(
+      TableContract contract, Dataset<Row> rows, Dataset<Row> replacedKeys, String targetPredicate, String runId) {
     List<String> keys = contract.keyColumns();
     if (keys.isEmpty()) {
       throw new IllegalStateException("Table " + contract.name() + " has no key columns: it cannot be merged.");
@@ -609,7 +619,8 @@ public final class Warehouse {
         String[]::new), "left_anti");
     Dataset<Row> source = upserts.withColumn(DELETE_FLAG, lit(false))
         .unionByName(deletes.withColumn(DELETE_FLAG, lit(true)), true);
-    String on = keys.stream().map(k -> "t." + k + " = s." + k).collect(Collectors.joining(" AND "));
+    String on = keys.stream().map(k -> "t." + k + " = s." + k).collect(Collectors.joining(" AND "))
+        + (targetPredicate == null ? "" : " AND (" + targetPredicate + ")");
     String changed = contract.columnNames().stream().filter(c -> !keys.contains(c))
         .map(c -> "t." + c + " <=> s." + c).collect(Collectors.joining(" AND ", "NOT (", ")"));
     Map<String, String> assignments = contract.columnNames().stream()

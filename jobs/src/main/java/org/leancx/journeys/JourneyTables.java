@@ -118,7 +118,9 @@ public final class JourneyTables {
           Map.of(
               "seq_positive", "seq >= 1",
               "waits_not_negative", "wait_before_seconds >= 0 AND touch_seconds >= 0"
-                  + " AND wait_before_business_seconds <= wait_before_seconds"));
+                  + " AND wait_before_business_seconds <= wait_before_seconds"),
+          // Statistics on `at`: the files are laid out by it, and a daily run's MERGE skips the older ones.
+          List.of("journey_id", "seq", "at"));
 
   /** {@code flow_daily}: one row per local day and journey type. */
   public static final TableContract FLOW_DAILY =

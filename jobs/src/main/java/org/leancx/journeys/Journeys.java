@@ -165,14 +165,15 @@ public final class Journeys {
       try (JourneyAssembly.Sequenced sequenced =
           JourneyAssembly.assemble(JourneyAssembly.withNeedKeys(contacts, tax, demand), events, config)) {
         Step.run(spark, JOB, "writing journey_steps",
-            () -> warehouse.replaceAll(JourneyTables.JOURNEY_STEPS, JourneyAssembly.journeySteps(sequenced), runId));
+            () -> warehouse.replaceAll(JourneyTables.JOURNEY_STEPS,
+                byRecency(JourneyAssembly.journeySteps(sequenced), "at"), runId));
         Dataset<Row> journeys = JourneyAssembly.journeys(sequenced, config, asOf);
         // The cached parts are sorted by their grouping keys: aggregating them by sort needs no sort, where the
         // object-hash aggregation (collect_list, min_by) falls back to sorting every step after 128 journeys.
         Step.run(spark, JOB, "writing journeys",
             () -> SparkSessions.withConf(spark, "spark.sql.execution.replaceHashWithSortAgg", "true",
                 () -> {
-                  warehouse.replaceAll(JourneyTables.JOURNEYS, journeys, runId);
+                  warehouse.replaceAll(JourneyTables.JOURNEYS, byRecency(journeys, "last_event_at"), runId);
                   return null;
                 }));
       }
@@ -261,13 +262,20 @@ public final class Journeys {
                 .or(col("ended_at").geq(liveEnd)))
             .groupBy(JourneyAssembly.CUSTOMER_KEY, JourneyAssembly.NEED_KEY)
             .agg(functions.least(functions.min(col("started_at")), sinceAt).as(FROM))));
-    Dataset<Row> replaced = Step.run(spark, JOB, "finding the journeys to recompute", () -> local(spark,
+    Dataset<Row> replacedRows = Step.run(spark, JOB, "finding the journeys to recompute", () -> local(spark,
         needJourneys.join(anchors, new String[] {JourneyAssembly.CUSTOMER_KEY, JourneyAssembly.NEED_KEY}, "left")
             .where(col("started_at").geq(functions.coalesce(col(FROM), sinceAt)))
-            .select(JourneyAssembly.JOURNEY_ID)
+            .select(JourneyAssembly.JOURNEY_ID, "started_at", "last_event_at")
             .union(before.where(col(JourneyAssembly.BASIS).equalTo(JourneyAssembly.CASE))
                 .join(cases, JourneyAssembly.CASE_ID, "left_semi")
-                .select(JourneyAssembly.JOURNEY_ID))));
+                .select(JourneyAssembly.JOURNEY_ID, "started_at", "last_event_at"))));
+    Dataset<Row> replaced = replacedRows.select(JourneyAssembly.JOURNEY_ID);
+    // Every stored row the MERGEs can match belongs to a replaced journey (a recomputed journey that is not one starts
+    // at a step no stored journey starts at): its steps are at or after the earliest start, and it was last active at
+    // or after the earliest last event. The files are laid out by those columns, so the MERGEs skip the older ones.
+    Row span = replacedRows.agg(functions.min("started_at"), functions.min("last_event_at")).first();
+    String stepsSince = span.isNullAt(0) ? "false" : "t.at >= " + timestampLiteral(span.getTimestamp(0));
+    String journeysSince = span.isNullAt(1) ? "false" : "t.last_event_at >= " + timestampLiteral(span.getTimestamp(1));
     // A customer's contacts without a case from its earliest anchor (or changedFrom) on; each need's own anchor is
     // applied once the need keys are known.
     Dataset<Row> customerFrom = local(spark, customers.join(anchors, JourneyAssembly.CUSTOMER_KEY, "left")
@@ -299,14 +307,14 @@ public final class Journeys {
           warehouse.read(JourneyTables.JOURNEY_STEPS).join(replaced, JourneyAssembly.JOURNEY_ID, "left_semi");
       Step.run(spark, JOB, "merging journey_steps", () -> {
         warehouse.mergeChanges(JourneyTables.JOURNEY_STEPS, JourneyAssembly.journeySteps(sequenced), replacedSteps,
-            runId);
+            stepsSince, runId);
         return null;
       });
       Dataset<Row> journeys = JourneyAssembly.journeys(sequenced, config, asOf).cache();
       try {
         recomputed[0] = journeys.count();
         Step.run(spark, JOB, "merging journeys", () -> {
-          warehouse.mergeChanges(JourneyTables.JOURNEYS, journeys, replaced, runId);
+          warehouse.mergeChanges(JourneyTables.JOURNEYS, journeys, replaced, journeysSince, runId);
           return null;
         });
       } finally {
@@ -316,6 +324,22 @@ public final class Journeys {
     return String.format(java.util.Locale.ROOT,
         "changed since %s: %,d journeys recomputed (%,d before) of %,d customers and %,d cases", changedFrom,
         recomputed[0], replaced.count(), customers.count(), cases.count());
+  }
+
+  /**
+   * Range-partitions rows by a time column before a full write, so that each file holds one stretch of time and its
+   * statistics let a daily run's MERGE skip the files before the journeys it recomputes.
+   */
+  private static Dataset<Row> byRecency(Dataset<Row> rows, String column) {
+    return rows.repartitionByRange(col(column)).sortWithinPartitions(col(column));
+  }
+
+  /**
+   * A timestamp as a SQL literal with its zone (ISO instant, UTC), independent of the session time zone: a literal,
+   * so that Delta can compare it with the files' statistics.
+   */
+  private static String timestampLiteral(java.sql.Timestamp t) {
+    return "TIMESTAMP '" + t.toInstant() + "'";
   }
 
   /** Collects a small key set to the driver and returns it as a local relation (broadcast when joined). */

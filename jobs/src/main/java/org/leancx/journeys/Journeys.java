@@ -173,7 +173,13 @@ public final class Journeys {
         Step.run(spark, JOB, "writing journeys",
             () -> SparkSessions.withConf(spark, "spark.sql.execution.replaceHashWithSortAgg", "true",
                 () -> {
-                  warehouse.replaceAll(JourneyTables.JOURNEYS, byRecency(journeys, "last_event_at"), runId);
+                  // Cached: the range partitioning samples its input, which would aggregate the steps twice.
+                  Dataset<Row> measured = journeys.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+                  try {
+                    warehouse.replaceAll(JourneyTables.JOURNEYS, byRecency(measured, "last_event_at"), runId);
+                  } finally {
+                    measured.unpersist();
+                  }
                   return null;
                 }));
       }

@@ -561,16 +561,24 @@ public final class Warehouse {
       TableContract contract, Dataset<Row> data, List<String> matchColumns, String runId, boolean updateMatched) {
     ensure(contract);
     String on = matchColumns.stream().map(k -> "t." + k + " <=> s." + k).collect(Collectors.joining(" AND "));
+    withUserMetadata(runId, () -> commit(contract, () -> {
+      DeltaMergeBuilder merge = deltaTable(contract).as("t").merge(conform(contract, data).as("s"), on);
+      if (updateMatched) {
+        merge = merge.whenMatched().updateAll();
+      }
+      merge.whenNotMatched().insertAll().execute();
+    }));
+  }
+
+  /**
+   * Runs a write with the run id as the commit's userMetadata (a MERGE through the DeltaTable API takes it from the
+   * session's conf, not from a write option), restoring the previous value after.
+   */
+  private void withUserMetadata(String runId, Runnable write) {
     String previous = spark.conf().getOption(USER_METADATA).getOrElse(() -> null);
     spark.conf().set(USER_METADATA, runId);
     try {
-      commit(contract, () -> {
-        DeltaMergeBuilder merge = deltaTable(contract).as("t").merge(conform(contract, data).as("s"), on);
-        if (updateMatched) {
-          merge = merge.whenMatched().updateAll();
-        }
-        merge.whenNotMatched().insertAll().execute();
-      });
+      write.run();
     } finally {
       if (previous == null) {
         spark.conf().unset(USER_METADATA);
@@ -597,16 +605,20 @@ public final class Warehouse {
    * @param replacedKeys the key columns of the part as stored before the run (may repeat, may overlap {@code rows})
    */
   public void mergeChanges(TableContract contract, Dataset<Row> rows, Dataset<Row> replacedKeys, String runId) {
-    mergeChanges(contract, rows, replacedKeys, null, runId);
+    mergeChanges(contract, rows, replacedKeys, null, List.of(), runId);
   }
 
   /**
    * {@link #mergeChanges(TableContract, Dataset, Dataset, String)} with a predicate on the target's columns (prefix
    * {@code t.}) that every stored row of the part satisfies: Delta skips the files whose statistics rule it out. A
    * stored row of the part that failed it would not be matched, and its key would be inserted twice.
+   *
+   * @param notChanges columns that do not make a row changed on their own, such as the time it was measured at: a
+   *     stored row that differs from its recomputed row only there keeps its stored values
    */
   public void mergeChanges(
-      TableContract contract, Dataset<Row> rows, Dataset<Row> replacedKeys, String targetPredicate, String runId) {
+      TableContract contract, Dataset<Row> rows, Dataset<Row> replacedKeys, String targetPredicate,
+      List<String> notChanges, String runId) {
     List<String> keys = contract.keyColumns();
     if (keys.isEmpty()) {
       throw new IllegalStateException("Table " + contract.name() + " has no key columns: it cannot be merged.");
@@ -621,25 +633,15 @@ public final class Warehouse {
         .unionByName(deletes.withColumn(DELETE_FLAG, lit(true)), true);
     String on = keys.stream().map(k -> "t." + k + " = s." + k).collect(Collectors.joining(" AND "))
         + (targetPredicate == null ? "" : " AND (" + targetPredicate + ")");
-    String changed = contract.columnNames().stream().filter(c -> !keys.contains(c))
+    String changed = contract.columnNames().stream().filter(c -> !keys.contains(c) && !notChanges.contains(c))
         .map(c -> "t." + c + " <=> s." + c).collect(Collectors.joining(" AND ", "NOT (", ")"));
     Map<String, String> assignments = contract.columnNames().stream()
         .collect(Collectors.toMap(c -> c, c -> "s." + c, (a, b) -> a, java.util.LinkedHashMap::new));
-    String previous = spark.conf().getOption(USER_METADATA).getOrElse(() -> null);
-    spark.conf().set(USER_METADATA, runId);
-    try {
-      commit(contract, () -> deltaTable(contract).as("t").merge(source.as("s"), on)
-          .whenMatched("s." + DELETE_FLAG).delete()
-          .whenMatched("NOT s." + DELETE_FLAG + " AND " + changed).updateExpr(assignments)
-          .whenNotMatched("NOT s." + DELETE_FLAG).insertExpr(assignments)
-          .execute());
-    } finally {
-      if (previous == null) {
-        spark.conf().unset(USER_METADATA);
-      } else {
-        spark.conf().set(USER_METADATA, previous);
-      }
-    }
+    withUserMetadata(runId, () -> commit(contract, () -> deltaTable(contract).as("t").merge(source.as("s"), on)
+        .whenMatched("s." + DELETE_FLAG).delete()
+        .whenMatched("NOT s." + DELETE_FLAG + " AND " + changed).updateExpr(assignments)
+        .whenNotMatched("NOT s." + DELETE_FLAG).insertExpr(assignments)
+        .execute()));
   }
 
   /** Turns deletion vectors on for a table that does not have them yet (one commit, once per table). */

@@ -207,7 +207,6 @@ public final class FailureDemand {
         from = earliestLate.toLocalDate();
       }
     }
-    LocalDate sliceFrom = from;
     Dataset<Row> fresh = from == null ? all : all.where(col(CONTACT_DATE).geq(lit(Date.valueOf(from))));
     Instant asOf = slice.asOf();
     if (asOf == null) {
@@ -241,7 +240,7 @@ public final class FailureDemand {
       context =
           warehouse
               .read(DemandTables.CONTACT_DEMAND)
-              .where(col(CONTACT_DATE).geq(lit(rewrittenFrom)).and(col(CONTACT_DATE).lt(lit(Date.valueOf(sliceFrom)))))
+              .where(col(CONTACT_DATE).geq(lit(rewrittenFrom)).and(col(CONTACT_DATE).lt(lit(Date.valueOf(from)))))
               .join(excluded, CUSTOMER_KEY, "left_anti");
     } else {
       if (slice.from() != null) {

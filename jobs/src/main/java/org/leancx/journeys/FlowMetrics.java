@@ -22,6 +22,7 @@ import static org.apache.spark.sql.functions.when;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -48,6 +49,21 @@ public final class FlowMetrics {
    * by age, so no journey is expanded over the days it is open.
    */
   public static Dataset<Row> flowDaily(Dataset<Row> journeys, JourneySettings settings, Instant asOf) {
+    return flowDaily(journeys, null, null, settings, asOf);
+  }
+
+  /**
+   * flow_daily from a part of the journeys, for the days from {@code fromDay} on (docs/JOURNEYS.md, "Daily runs"): the
+   * rows of those days equal the whole table's when {@code journeys} holds every journey open at, or ended on or after,
+   * the start of the trailing window of {@code fromDay} ({@link #partFrom}), {@code types} every journey type of the
+   * whole table, and {@code firstDay} its first day; a journey that ended before contributes nothing to those days
+   * (its WIP markers sum to zero before them).
+   *
+   * @param types the journey_type column of every journey, or null to take the types of {@code journeys}
+   * @param firstDay the first local day of the whole table, or null to take the first start in {@code journeys}
+   */
+  public static Dataset<Row> flowDaily(
+      Dataset<Row> journeys, Dataset<Row> types, LocalDate firstDay, JourneySettings settings, Instant asOf) {
     BusinessCalendar calendar = settings.calendar();
     List<Duration> bounds = settings.ageBuckets();
     long asOfDay = Math.floorDiv(
@@ -97,10 +113,12 @@ public final class FlowMetrics {
             .agg(sum(col("m.delta")).as("delta"));
 
     Dataset<Row> days =
-        j.agg(min(floor(col("_s").divide(DAY))).as("first_day"))
+        (firstDay == null
+                ? j.agg(min(floor(col("_s").divide(DAY))).as("first_day"))
+                : j.sparkSession().range(1).select(lit(firstDay.toEpochDay()).as("first_day")))
             .select(explode(sequence(col("first_day"), lit(asOfDay))).as("day"));
-    Dataset<Row> types = j.select("journey_type").distinct();
-    Dataset<Row> grid = days.crossJoin(types);
+    Dataset<Row> grid =
+        days.crossJoin((types == null ? j : types).select("journey_type").distinct());
     Dataset<Row> bucketLabels =
         j.sparkSession().range(1).select(explode(array(labels.toArray(Column[]::new))).as("l")).select("l.*");
 
@@ -164,6 +182,15 @@ public final class FlowMetrics {
                             b.getField("journeys").as("journeys"))));
     return daily.select(
         JourneyTables.FLOW_DAILY.columnNames().stream().map(c -> col(c)).toArray(Column[]::new));
+  }
+
+  /**
+   * The first instant whose journeys {@link #flowDaily(Dataset, Dataset, LocalDate, JourneySettings, Instant)} needs for
+   * the days from {@code fromDay} on: the start of the Little's Law window before it, a day early for any zone offset.
+   */
+  public static Instant partFrom(LocalDate fromDay, JourneySettings settings) {
+    return fromDay.minusDays(settings.littlesLawWindow().toDays() + 1).atStartOfDay(java.time.ZoneOffset.UTC)
+        .toInstant();
   }
 
   /** A bucket label such as "1d-3d", "<=1d" or ">30d", in whole days when the bounds are whole days. */

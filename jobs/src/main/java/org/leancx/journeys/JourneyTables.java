@@ -52,9 +52,9 @@ public final class JourneyTables {
               required("status", StringType, "CLOSED or OPEN (censored at as_of)"),
               optional("closed_by", StringType, "RESOLVED (last step resolving) or SILENCE (no event for more than"
                   + " journeys.gap before as_of); null when OPEN"),
-              required("as_of", TimestampType, "The as-of instant of the run that last measured the journey: open"
-                  + " journeys are measured up to it (every run measures them again); a closed journey no later daily"
-                  + " run touched keeps its own"),
+              required("as_of", TimestampType, "The as-of instant of the run that last changed the journey's row:"
+                  + " open journeys are measured up to it (every run measures them again); a closed journey no later"
+                  + " daily run changed keeps its own"),
               required("lead_time_seconds", LongType, "ended_at - started_at; for OPEN journeys the age, as_of -"
                   + " started_at"),
               required("touch_seconds", LongType, "Seconds in which at least one touchpoint or event was in progress"),
@@ -128,7 +128,8 @@ public final class JourneyTables {
           "flow_daily",
           1,
           "One row per day (in journeys.calendar.time-zone) and journey type, from the first arrival to the as-of"
-              + " day. Recomputed in full from the journeys table on every run (replaceAll).",
+              + " day. Recomputed in full by a run without --date (replaceAll); a daily run rewrites the days from the first"
+              + " changed journey's start on (replaceWhere).",
           TableContract.schema(
               required("flow_date", DateType, "Local day"),
               required("journey_type", StringType, "Journey type"),
@@ -160,7 +161,8 @@ public final class JourneyTables {
           1,
           "One row per SLO period, journey type and objective (journeys.slo). A closed journey counts in the period"
               + " of its ended_at; an open journey already beyond the objective counts as a breach in the period of"
-              + " as_of. Recomputed in full from the journeys table on every run (replaceAll).",
+              + " as_of. Recomputed in full by a run without --date (replaceAll); a daily run rewrites the periods from the"
+              + " one of the first changed journey's start on (replaceWhere).",
           TableContract.schema(
               required("period_start", DateType, "First local day of the period"),
               required("period_end", DateType, "Last local day of the period"),

@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * The journeys job: reads contacts and case events, builds journeys and their steps, and writes journeys,
  * journey_steps, flow_daily and journey_slo. A run without a changed-from date recomputes every journey and replaces
  * the tables in one commit each (replaceAll); a daily run recomputes the journeys its date's steps can have changed and
- * the open ones, and merges them by key. flow_daily and journey_slo are recomputed from the whole journeys table
- * (one row per journey). Either way a rerun on the same inputs and config leaves identical tables.
+ * the open ones, merges them by key, and rewrites the days of flow_daily and the periods of journey_slo from the first
+ * changed journey's start on. Either way a rerun on the same inputs and config leaves identical tables.
  */
 public final class Journeys {
   private static final Logger LOG = LoggerFactory.getLogger(Journeys.class);
@@ -157,10 +157,15 @@ public final class Journeys {
                     // From the inputs, not the assembled steps: assembling them here cost a second full
                     // assembly (38 s of 450 s at 10M contacts, docs/BENCHMARKS.md).
                     () -> Instant.ofEpochSecond(JourneyAssembly.latestEndSeconds(contacts, events))));
-    String scope = changedFrom == null ? "every journey recomputed" : incrementalRefusal(warehouse, asOf);
+    String scope = changedFrom == null ? "every journey recomputed" : incrementalRefusal(warehouse, changedFrom, asOf);
     Dataset<Row> tax = taxonomy.toDataFrame(spark);
+    // The first instant from which the journeys may differ from the stored ones (null: all of them).
+    Instant firstChange = null;
     if (scope == null) {
-      scope = recomputeChanged(warehouse, spark, config, contacts, events, demand, tax, changedFrom, asOf, runId);
+      Changed changed =
+          recomputeChanged(warehouse, spark, config, contacts, events, demand, tax, changedFrom, asOf, runId);
+      scope = changed.scope();
+      firstChange = changed.firstChange();
     } else {
       try (JourneyAssembly.Sequenced sequenced =
           JourneyAssembly.assemble(JourneyAssembly.withNeedKeys(contacts, tax, demand), events, config)) {
@@ -185,11 +190,16 @@ public final class Journeys {
       }
     }
     Dataset<Row> written = warehouse.read(JourneyTables.JOURNEYS);
-    Step.run(spark, JOB, "writing flow_daily",
-        () -> warehouse.replaceAll(JourneyTables.FLOW_DAILY, FlowMetrics.flowDaily(written, config, asOf), runId));
-    Step.run(spark, JOB, "writing journey_slo",
-        () -> warehouse.replaceAll(JourneyTables.JOURNEY_SLO, ServiceLevels.journeySlo(written, config, asOf),
-            runId));
+    if (firstChange == null || !warehouse.exists(JourneyTables.FLOW_DAILY)
+        || !warehouse.exists(JourneyTables.JOURNEY_SLO)) {
+      Step.run(spark, JOB, "writing flow_daily",
+          () -> warehouse.replaceAll(JourneyTables.FLOW_DAILY, FlowMetrics.flowDaily(written, config, asOf), runId));
+      Step.run(spark, JOB, "writing journey_slo",
+          () -> warehouse.replaceAll(JourneyTables.JOURNEY_SLO, ServiceLevels.journeySlo(written, config, asOf),
+              runId));
+    } else {
+      rewriteFlowAndSlo(warehouse, spark, config, written, firstChange, asOf, runId);
+    }
     long stepCount = warehouse.read(JourneyTables.JOURNEY_STEPS).count();
     long journeyCount = written.count();
     long open = written.filter(col("status").equalTo(JourneyAssembly.OPEN)).count();
@@ -199,11 +209,49 @@ public final class Journeys {
   }
 
   /**
-   * Why this run recomputes every journey although it was given a changed-from date, or null when it can recompute
-   * the changed ones: the tables must exist, and must not have been measured as of a later instant (a past date run
-   * again measures every journey as of its own end, as the whole run did before).
+   * Rewrites the days of flow_daily and the periods of journey_slo that the recomputed journeys can change: those from
+   * the local day of {@code firstChange} on (every replaced or recomputed journey started then or later, and was or
+   * is assessed then or later), each from the journeys that can count in them, in one replaceWhere commit each. The
+   * earlier rows are the whole run's: no journey that counts in them changed.
    */
-  private static String incrementalRefusal(Warehouse warehouse, Instant asOf) {
+  private static void rewriteFlowAndSlo(
+      Warehouse warehouse, SparkSession spark, JourneySettings config, Dataset<Row> journeys, Instant firstChange,
+      Instant asOf, String runId) {
+    LocalDate fromDay = LocalDate.ofInstant(firstChange, config.calendar().zone());
+    Column ended = col("ended_at");
+    Row stored = warehouse.read(JourneyTables.FLOW_DAILY).agg(functions.min("flow_date")).first();
+    LocalDate firstDay = stored.isNullAt(0) || stored.getDate(0).toLocalDate().isAfter(fromDay)
+        ? fromDay : stored.getDate(0).toLocalDate();
+    Dataset<Row> flowPart = journeys.where(
+        ended.isNull().or(ended.geq(lit(java.sql.Timestamp.from(FlowMetrics.partFrom(fromDay, config))))));
+    Step.run(spark, JOB, "writing flow_daily from " + fromDay, () -> {
+      warehouse.replaceWhere(JourneyTables.FLOW_DAILY,
+          FlowMetrics.flowDaily(flowPart, journeys.select("journey_type"), firstDay, config, asOf)
+              .where(col("flow_date").geq(lit(java.sql.Date.valueOf(fromDay)))),
+          "flow_date >= DATE '" + fromDay + "'", runId);
+      return null;
+    });
+    LocalDate fromPeriod = ServiceLevels.periodStart(fromDay, config.sloPeriod());
+    // A day early for any zone offset; the rows of earlier periods are dropped below.
+    Instant periodAt = fromPeriod.minusDays(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+    Dataset<Row> sloPart = journeys.where(ended.isNull().or(ended.geq(lit(java.sql.Timestamp.from(periodAt)))));
+    Step.run(spark, JOB, "writing journey_slo from " + fromPeriod, () -> {
+      warehouse.replaceWhere(JourneyTables.JOURNEY_SLO,
+          ServiceLevels.journeySlo(sloPart, config, asOf)
+              .where(col("period_start").geq(lit(java.sql.Date.valueOf(fromPeriod)))),
+          "period_start >= DATE '" + fromPeriod + "'", runId);
+      return null;
+    });
+  }
+
+  /**
+   * Why this run recomputes every journey although it was given a changed-from date, or null when it can recompute
+   * the changed ones: the tables must exist, must not have been measured as of a later instant (a past date run
+   * again measures every journey as of its own end, as the whole run did before), and must have been measured at or
+   * after the start of {@code changedFrom} (when runs skipped more days than the look-back, steps dated between the last
+   * run and changedFrom would be missed).
+   */
+  private static String incrementalRefusal(Warehouse warehouse, LocalDate changedFrom, Instant asOf) {
     if (!warehouse.exists(JourneyTables.JOURNEYS) || !warehouse.exists(JourneyTables.JOURNEY_STEPS)) {
       return "every journey recomputed (first run)";
     }
@@ -214,6 +262,11 @@ public final class Journeys {
     Instant stored = latest.getTimestamp(0).toInstant();
     if (stored.isAfter(asOf)) {
       return "every journey recomputed (the tables were measured as of " + stored + ", after " + asOf + ")";
+    }
+    Instant since = changedFrom.atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+    if (stored.isBefore(since)) {
+      return "every journey recomputed (the last run was as of " + stored + ", before the look-back from " + changedFrom
+          + ": runs were skipped)";
     }
     return null;
   }
@@ -234,7 +287,10 @@ public final class Journeys {
    * open. Steps are merged first, then journeys: a run that stops between them leaves the journeys that were open
    * still open, so the next run recomputes the same set. Returns the summary of what was recomputed.
    */
-  private static String recomputeChanged(
+  /** What {@link #recomputeChanged} did: its summary, and the first instant from which journeys may differ. */
+  private record Changed(String scope, Instant firstChange) {}
+
+  private static Changed recomputeChanged(
       Warehouse warehouse, SparkSession spark, JourneySettings config, Dataset<Row> contacts, Dataset<Row> events,
       Dataset<Row> demand, Dataset<Row> taxonomy, LocalDate changedFrom, Instant asOf, String runId) {
     Column since = lit(java.sql.Date.valueOf(changedFrom));
@@ -304,6 +360,10 @@ public final class Journeys {
         .where(col(JourneyAssembly.CASE_ID).isNotNull().or(col("started_at").geq(functions.coalesce(col(FROM), sinceAt))))
         .drop(FROM);
     long[] recomputed = new long[1];
+    Instant[] firstChange = {changedFrom.atStartOfDay(java.time.ZoneOffset.UTC).toInstant()};
+    if (!span.isNullAt(0) && span.getTimestamp(0).toInstant().isBefore(firstChange[0])) {
+      firstChange[0] = span.getTimestamp(0).toInstant();
+    }
     try (JourneyAssembly.Sequenced sequenced = JourneyAssembly.assemble(fromTheAnchors, affectedEvents, config)) {
       // Fills the two cached parts: the MERGE below evaluates its source more than once.
       long steps = Step.run(spark, JOB, "assembling the steps of the journeys to recompute",
@@ -313,23 +373,28 @@ public final class Journeys {
           warehouse.read(JourneyTables.JOURNEY_STEPS).join(replaced, JourneyAssembly.JOURNEY_ID, "left_semi");
       Step.run(spark, JOB, "merging journey_steps", () -> {
         warehouse.mergeChanges(JourneyTables.JOURNEY_STEPS, JourneyAssembly.journeySteps(sequenced), replacedSteps,
-            stepsSince, runId);
+            stepsSince, List.of(), runId);
         return null;
       });
       Dataset<Row> journeys = JourneyAssembly.journeys(sequenced, config, asOf).cache();
       try {
-        recomputed[0] = journeys.count();
+        Row measured = journeys.agg(functions.count(lit(1)), functions.min("started_at")).first();
+        recomputed[0] = measured.getLong(0);
+        if (!measured.isNullAt(1) && measured.getTimestamp(1).toInstant().isBefore(firstChange[0])) {
+          firstChange[0] = measured.getTimestamp(1).toInstant();
+        }
+        // A journey whose only difference is as_of keeps its row: as_of is when the row last changed.
         Step.run(spark, JOB, "merging journeys", () -> {
-          warehouse.mergeChanges(JourneyTables.JOURNEYS, journeys, replaced, journeysSince, runId);
+          warehouse.mergeChanges(JourneyTables.JOURNEYS, journeys, replaced, journeysSince, List.of(AS_OF), runId);
           return null;
         });
       } finally {
         journeys.unpersist();
       }
     }
-    return String.format(java.util.Locale.ROOT,
+    return new Changed(String.format(java.util.Locale.ROOT,
         "changed since %s: %,d journeys recomputed (%,d before) of %,d customers and %,d cases", changedFrom,
-        recomputed[0], replaced.count(), customers.count(), cases.count());
+        recomputed[0], replaced.count(), customers.count(), cases.count()), firstChange[0]);
   }
 
   /**

@@ -15,6 +15,7 @@ import static org.apache.spark.sql.functions.when;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -118,6 +119,19 @@ public final class ServiceLevels {
                     .otherwise(lit("OK")));
     return slo.select(
         JourneyTables.JOURNEY_SLO.columnNames().stream().map(c -> col(c)).toArray(Column[]::new));
+  }
+
+  /**
+   * The first day of the period that holds {@code day}, as journey_slo's period_start (weeks start on Monday, as
+   * Spark's {@code trunc(d, 'week')}).
+   */
+  public static LocalDate periodStart(LocalDate day, JourneySettings.SloPeriod period) {
+    return switch (period) {
+      case DAY -> day;
+      case WEEK -> day.with(java.time.temporal.TemporalAdjusters.previousOrSame(java.time.DayOfWeek.MONDAY));
+      case MONTH -> day.withDayOfMonth(1);
+      case QUARTER -> day.withDayOfMonth(1).withMonth(((day.getMonthValue() - 1) / 3) * 3 + 1);
+    };
   }
 
   /** Counts the rows where {@code condition} is true. */

@@ -64,6 +64,37 @@ class FlowMetricsTest extends JourneyFixtures {
         .containsExactly("<=1d", "1d-3d", "3d-7d", "7d-14d", "14d-30d", ">30d");
   }
 
+  /**
+   * The rows of the days from D on, computed from the journeys open at or ended after the start of D's Little's Law
+   * window (FlowMetrics.partFrom), with the types and first day of all journeys, equal the rows of a computation over
+   * all journeys: the journeys left out (one long one, the only one of its type) count in none of those days.
+   */
+  @Test
+  void thePartOfTheJourneysGivesTheRowsFromADayOn() {
+    JourneySettings s = JourneySettings.from(settings("journeys.flow.littles-law-window=3d"));
+    Dataset<Row> journeys =
+        rows(
+            JOURNEYS,
+            new Object[] {"old", ts("2026-01-05T10:00:00Z"), ts("2026-02-20T12:00:00Z"), 46 * 86400L + 7200},
+            new Object[] {"t", ts("2026-01-10T10:00:00Z"), ts("2026-01-12T12:00:00Z"), 2 * 86400L + 7200},
+            new Object[] {"t", ts("2026-02-25T08:00:00Z"), ts("2026-03-02T08:00:00Z"), 5 * 86400L},
+            new Object[] {"t", ts("2026-02-27T08:00:00Z"), ts("2026-02-28T09:00:00Z"), 86400L + 3600},
+            new Object[] {"t", ts("2026-03-01T08:00:00Z"), null, 0L},
+            new Object[] {"u", ts("2026-03-03T08:00:00Z"), ts("2026-03-04T08:00:00Z"), 86400L});
+    Instant asOf = Instant.parse("2026-03-05T12:00:00Z");
+    java.time.LocalDate from = java.time.LocalDate.parse("2026-03-01");
+    Column since = col("flow_date").geq(lit(java.sql.Date.valueOf(from)));
+    Dataset<Row> part = journeys.where(col("ended_at").isNull()
+        .or(col("ended_at").geq(lit(java.sql.Timestamp.from(FlowMetrics.partFrom(from, s))))));
+    assertThat(part.count()).isEqualTo(4);
+    Dataset<Row> fromPart =
+        FlowMetrics.flowDaily(part, journeys.select("journey_type"), java.time.LocalDate.parse("2026-01-05"), s, asOf)
+            .where(since);
+    Dataset<Row> fromAll = FlowMetrics.flowDaily(journeys, s, asOf).where(since);
+    assertThat(fromAll.count()).isEqualTo(15);
+    org.leancx.common.SameRows.assertSameRows("flow_daily", fromPart, "from the part", fromAll, "from all");
+  }
+
   static List<Long> counts(Row r) {
     return List.of(r.getAs("arrivals"), r.getAs("completions"), r.getAs("wip"));
   }

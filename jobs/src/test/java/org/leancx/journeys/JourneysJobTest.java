@@ -67,7 +67,10 @@ class JourneysJobTest extends JourneyFixtures {
       contact("c1-2", "c1", "chat", "2026-03-05T10:00:00Z", 300, "billing_wrong_amount", "resolved", "B", null),
       contact("c2-1", "c2", "phone", "2026-03-09T10:00:00Z", 60, "billing_question", "not_resolved", "A", null),
       contact("c3-1", "c3", "phone", "2026-03-01T10:00:00Z", 100, "billing_question", "resolved", "A", null),
-      contact("c5-1", "c5", "phone", "2026-03-09T12:00:00Z", 120, "billing_question", "not_resolved", "A", "K2")
+      contact("c5-1", "c5", "phone", "2026-03-09T12:00:00Z", 120, "billing_question", "not_resolved", "A", "K2"),
+      // The only journey of its type, ended before the window of the days a daily run rewrites: flow_daily still has
+      // a row of its type for each of those days.
+      contact("c6-1", "c6", "web", "2026-01-20T08:00:00Z", 30, "ZZ_REASON", "resolved", "A", null)
     };
     Object[][] day2Contacts = {
       contact("c2-2", "c2", "chat", "2026-03-11T09:00:00Z", 200, "billing_question", "resolved", "B", null),
@@ -80,6 +83,8 @@ class JourneysJobTest extends JourneyFixtures {
         java.util.Arrays.stream(day1Contacts), java.util.Arrays.stream(day2Contacts)).toArray(Object[][]::new);
     Object[][] allEvents = {day1Events[0], day2Events[0]};
     String slo = "journeys.slo.objectives=[{journey-type = \"*\", within = 5 business days, target = 0.9}]";
+    // A short Little's Law window, so that the daily run's flow_daily reads only part of the journeys.
+    String window = "journeys.flow.littles-law-window=7d";
     java.time.LocalDate day1 = java.time.LocalDate.parse("2026-03-10");
     java.time.LocalDate day2 = day1.plusDays(1);
 
@@ -87,11 +92,11 @@ class JourneysJobTest extends JourneyFixtures {
     daily.replaceAll(CanonicalTables.CONTACTS, contacts(day1Contacts), "test");
     daily.replaceAll(CanonicalTables.CASE_EVENTS, events(day1Events), "test");
     Journeys.Result first =
-        Journeys.run(daily, settings(slo, "journeys.as-of=2026-03-11T00:00:00Z"), day1, "test day 1");
+        Journeys.run(daily, settings(slo, window, "journeys.as-of=2026-03-11T00:00:00Z"), day1, "test day 1");
     assertThat(first.scope()).isEqualTo("every journey recomputed (first run)");
     daily.replaceAll(CanonicalTables.CONTACTS, contacts(allContacts), "test");
     daily.replaceAll(CanonicalTables.CASE_EVENTS, events(allEvents), "test");
-    Settings asOfDay2 = settings(slo, "journeys.as-of=2026-03-12T00:00:00Z");
+    Settings asOfDay2 = settings(slo, window, "journeys.as-of=2026-03-12T00:00:00Z");
     Journeys.Result second = Journeys.run(daily, asOfDay2, day2.minusDays(1), "test day 2");
     assertThat(second.scope())
         .isEqualTo("changed since 2026-03-10: 5 journeys recomputed (4 before) of 3 customers and 2 cases");
@@ -101,7 +106,7 @@ class JourneysJobTest extends JourneyFixtures {
     whole.replaceAll(CanonicalTables.CASE_EVENTS, events(allEvents), "test");
     Journeys.Result all = Journeys.run(whole, asOfDay2, "test whole");
     assertThat(all.scope()).isEqualTo("every journey recomputed");
-    assertThat(second.journeys()).isEqualTo(all.journeys()).isEqualTo(7);
+    assertThat(second.journeys()).isEqualTo(all.journeys()).isEqualTo(8);
     assertThat(second.open()).isEqualTo(all.open()).isEqualTo(2);
 
     for (TableContract c : List.of(JourneyTables.JOURNEY_STEPS, JourneyTables.FLOW_DAILY, JourneyTables.JOURNEY_SLO)) {
@@ -123,7 +128,7 @@ class JourneysJobTest extends JourneyFixtures {
         .isEqualTo("changed since 2026-03-10: 5 journeys recomputed (5 before) of 3 customers and 2 cases");
     assertThat(snapshot(daily)).isEqualTo(tables);
     // A past date again measures every journey as of its end.
-    assertThat(Journeys.run(daily, settings(slo, "journeys.as-of=2026-03-11T00:00:00Z"), day1, "test day 1 again")
+    assertThat(Journeys.run(daily, settings(slo, window, "journeys.as-of=2026-03-11T00:00:00Z"), day1, "test day 1 again")
             .scope())
         .startsWith("every journey recomputed (the tables were measured as of 2026-03-12T00:00:00Z");
   }

@@ -99,4 +99,23 @@ class ServiceLevelsTest extends JourneyFixtures {
     assertThat((double) delivery.getAs("burn_rate")).isEqualTo(0.5);
     assertThat((String) delivery.getAs("status")).isEqualTo("OK");
   }
+
+  /** periodStart, which says which journey_slo rows a daily run rewrites, agrees with Spark's trunc over two years. */
+  @Test
+  void periodStartAgreesWithSparkTrunc() {
+    java.time.LocalDate first = java.time.LocalDate.parse("2025-12-25");
+    List<Row> truncated = spark
+        .sql("SELECT d, trunc(d, 'week'), trunc(d, 'month'), trunc(d, 'quarter') FROM (SELECT explode(sequence(DATE '"
+            + first + "', DATE '" + first.plusDays(730) + "')) AS d)")
+        .collectAsList();
+    assertThat(truncated).hasSize(731);
+    for (Row r : truncated) {
+      java.time.LocalDate d = r.getDate(0).toLocalDate();
+      assertThat(ServiceLevels.periodStart(d, JourneySettings.SloPeriod.DAY)).isEqualTo(d);
+      assertThat(ServiceLevels.periodStart(d, JourneySettings.SloPeriod.WEEK)).isEqualTo(r.getDate(1).toLocalDate());
+      assertThat(ServiceLevels.periodStart(d, JourneySettings.SloPeriod.MONTH)).isEqualTo(r.getDate(2).toLocalDate());
+      assertThat(ServiceLevels.periodStart(d, JourneySettings.SloPeriod.QUARTER))
+          .isEqualTo(r.getDate(3).toLocalDate());
+    }
+  }
 }

@@ -6,6 +6,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -69,6 +70,13 @@ public final class Benchmark implements Callable<Integer> {
 
   @Option(names = "--reuse-data", description = "Keep generated and ingested data of the same size from a previous run.")
   boolean reuseData;
+
+  @Option(
+      names = "--daily",
+      description = "Also measure a daily run (issue #22): the history (every day but the last) loaded and run with"
+          + " `leancx daily --date` the day before the last on a fresh warehouse (the first run: every job over"
+          + " everything), then the last day loaded incrementally and run with `leancx daily --date` the last day.")
+  boolean daily;
 
   @Option(names = "--report", description = "Markdown file to record the run in (default docs/BENCHMARKS.md).")
   Path report;
@@ -212,6 +220,9 @@ public final class Benchmark implements Callable<Integer> {
       }
       Files.writeString(marker, customers + " " + contactRows + (caseEvents ? " case_events" : "") + "\n");
     }
+    if (daily) {
+      measureDaily(contactRows, dir, all);
+    }
     Path fileList = dir.resolve("contacts_files.txt");
     child(dir, "contact-files", ContactFiles.class.getName(),
         List.of(warehouse.resolve("contacts").toString(), fileList.toString()));
@@ -282,6 +293,91 @@ public final class Benchmark implements Callable<Integer> {
     if (!agree) {
       problems.add("contact_demand fingerprints differ at " + contactRows + " contacts: " + fingerprints);
     }
+  }
+
+  /** Labels of the daily measurement's rows, in order. */
+  static final String DAILY_HISTORY_LOAD = "daily: load the history (all days but the last)";
+  static final String DAILY_HISTORY_RUN = "daily: `leancx daily` over the history (first run, every job in full)";
+  static final String DAILY_DAY_LOAD = "daily: load the last day (incremental)";
+  static final String DAILY_DAY_RUN = "daily: `leancx daily --date` the last day";
+
+  /**
+   * The daily measurement (--daily): the generated exports cut into the history and the last day (DaySplit), the
+   * history loaded into a fresh warehouse and run as of the day before the last, then the last day loaded
+   * incrementally and run. One run each: a daily run changes the warehouse it measures.
+   */
+  private void measureDaily(long contactRows, Path dir, List<Measurement> all) throws IOException {
+    Path split = dir.resolve("daily-split");
+    Path warehouse = dir.resolve("daily-warehouse");
+    deleteRecursively(split);
+    deleteRecursively(warehouse);
+    System.out.println("bench: daily: cutting the exports into the history and the last day");
+    ChildRun cut = child(dir, "daily-split", DaySplit.class.getName(),
+        List.of(dir.resolve("raw").toString(), split.toString()));
+    LocalDate last = LocalDate.parse(cut.results().get("last_day"));
+    long dayContacts = Long.parseLong(cut.results().get("day_contacts"));
+    dailyLastDay = last + " (" + String.format(Locale.ROOT, "%,d", dayContacts) + " contacts of "
+        + String.format(Locale.ROOT, "%,d", contactRows) + ")";
+    List<String> settings = List.of("--set", "warehouse.path=" + warehouse, "--set", "spark.master=" + master);
+    List<ChildRun> historyLoad = new ArrayList<>();
+    List<ChildRun> dayLoad = new ArrayList<>();
+    for (String export : List.of("contacts", "case_events")) {
+      String source = "synthetic_" + export;
+      System.out.println("bench: daily: loading the history of " + export);
+      historyLoad.add(child(dir, "daily-load-history-" + export, "org.leancx.cli.Main",
+          cli("ingest", ingestArgs(dir, warehouse), "--source", source, "--path",
+              split.resolve("history").resolve(export).toString())));
+    }
+    System.out.println("bench: daily: leancx daily --date " + last.minusDays(1) + " (the history)");
+    ChildRun history = child(dir, "daily-history", "org.leancx.cli.Main",
+        cli("daily", settings, "--date", last.minusDays(1).toString(), "--no-report"));
+    for (String export : List.of("contacts", "case_events")) {
+      System.out.println("bench: daily: loading the last day of " + export);
+      dayLoad.add(child(dir, "daily-load-day-" + export, "org.leancx.cli.Main",
+          cli("ingest", ingestArgs(dir, warehouse), "--source", "synthetic_" + export, "--path",
+              split.resolve("day").resolve(export).toString(), "--load", "incremental")));
+    }
+    System.out.println("bench: daily: leancx daily --date " + last + " (one more day)");
+    ChildRun day = child(dir, "daily-day", "org.leancx.cli.Main",
+        cli("daily", settings, "--date", last.toString(), "--no-report"));
+    all.add(summed(contactRows, DAILY_HISTORY_LOAD, historyLoad));
+    all.add(single(contactRows, DAILY_HISTORY_RUN, history, dir, "daily-history"));
+    all.add(summed(contactRows, DAILY_DAY_LOAD, dayLoad));
+    all.add(single(contactRows, DAILY_DAY_RUN, day, dir, "daily-day"));
+    dailyJobs = jobTimes(history.stdout(), day.stdout());
+  }
+
+  /** The last day of the daily measurement, e.g. "2026-06-30 (6,120 contacts of 1,104,512)". */
+  private String dailyLastDay;
+
+  /** The per-job seconds of the two daily runs, e.g. "failure-demand 120.3 s → 20.1 s; ...". */
+  private String dailyJobs;
+
+  /** Several children as one measurement: wall seconds summed, the largest peak RSS. */
+  private Measurement summed(long contacts, String what, List<ChildRun> runs) {
+    return new Measurement(contacts, what, master, List.of(new Sample(
+        runs.stream().mapToDouble(ChildRun::wallSeconds).sum(),
+        runs.stream().mapToLong(ChildRun::peakRssBytes).max().orElse(-1), Double.NaN, -1, -1)));
+  }
+
+  /** Pairs the "job (N s)" lines of two `leancx daily` outputs: "job A s → B s". */
+  static String jobTimes(String first, String second) {
+    Map<String, String> a = jobSeconds(first);
+    Map<String, String> b = jobSeconds(second);
+    List<String> parts = new ArrayList<>();
+    for (Map.Entry<String, String> e : a.entrySet()) {
+      parts.add(e.getKey() + " " + e.getValue() + " → " + b.getOrDefault(e.getKey(), "?") + " s");
+    }
+    return String.join("; ", parts);
+  }
+
+  private static Map<String, String> jobSeconds(String stdout) {
+    Map<String, String> seconds = new LinkedHashMap<>();
+    Matcher m = Pattern.compile("(?m)^ *([a-z][a-z -]*) \\(([\\d.]+) s\\): ").matcher(stdout);
+    while (m.find()) {
+      seconds.put(m.group(1), m.group(2));
+    }
+    return seconds;
   }
 
   /** One run of the recontact step in a child JVM, into a fresh output warehouse. */
@@ -460,6 +556,22 @@ public final class Benchmark implements Callable<Integer> {
       }
       sb.append(String.format(Locale.ROOT, "- Growth %,d → %,d contacts (%.1f× the rows), wall time: %s.%n",
           small, large, (double) large / small, String.join("; ", growth)));
+    }
+    for (long n : sizes) {
+      List<Measurement> at = all.stream().filter(m -> m.contacts() == n).toList();
+      Measurement hl = find(at, DAILY_HISTORY_LOAD, null);
+      Measurement hr = find(at, DAILY_HISTORY_RUN, null);
+      Measurement dl = find(at, DAILY_DAY_LOAD, null);
+      Measurement dr = find(at, DAILY_DAY_RUN, null);
+      if (hl != null && hr != null && dl != null && dr != null) {
+        sb.append(String.format(Locale.ROOT,
+            "- %,d contacts, daily run of the last day %s: `leancx daily` %.1f s against %.1f s for the history's"
+                + " first run, **%.0f%%** (target 10%%); with the loads %.1f s against %.1f s, **%.0f%%**. Peak RSS"
+                + " %,d MiB (day) and %,d MiB (history). Per job, history → day: %s.%n",
+            n, dailyLastDay, dr.wall(), hr.wall(), 100 * dr.wall() / hr.wall(), dl.wall() + dr.wall(),
+            hl.wall() + hr.wall(), 100 * (dl.wall() + dr.wall()) / (hl.wall() + hr.wall()), dr.peakRss() >> 20,
+            hr.peakRss() >> 20, dailyJobs));
+      }
     }
     Measurement largestStep = find(all, "recontact step", master);
     if (largestStep != null) {

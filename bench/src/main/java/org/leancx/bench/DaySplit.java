@@ -39,23 +39,38 @@ public final class DaySplit {
         SparkSessions.open(new SparkSettings("local[2]", "leancx-bench-split", 4, false,
             Map.of("spark.sql.session.timeZone", "UTC")), out.resolve("spark-warehouse").toString());
     Dataset<Row> contacts = spark.read().parquet(raw.resolve("contacts").toString());
-    String lastDay = contacts.agg(max(day(contacts, "start_time"))).first().getString(0);
+    // The generator writes some unreadable times ("N/A", ...), which ingest quarantines: they go with the history.
+    String lastDay = contacts.where(isDate(day(contacts, "start_time")))
+        .agg(max(day(contacts, "start_time"))).first().getString(0);
     LocalDate.parse(lastDay);
     long[] counts = new long[2];
     for (Map.Entry<String, String> e : TIME_COLUMNS.entrySet()) {
       Dataset<Row> rows = spark.read().parquet(raw.resolve(e.getKey()).toString());
-      Dataset<Row> history = rows.where(day(rows, e.getValue()).lt(lastDay));
-      Dataset<Row> day = rows.where(day(rows, e.getValue()).equalTo(lastDay));
+      org.apache.spark.sql.Column date = day(rows, e.getValue());
+      Dataset<Row> day = rows.where(isDate(date).and(date.equalTo(lastDay)));
+      Dataset<Row> history = rows.where(org.apache.spark.sql.functions.not(isDate(date).and(date.equalTo(lastDay)))
+          .or(date.isNull()));
       history.write().mode("overwrite").parquet(out.resolve("history").resolve(e.getKey()).toString());
       day.write().mode("overwrite").parquet(out.resolve("day").resolve(e.getKey()).toString());
+      long h = spark.read().parquet(out.resolve("history").resolve(e.getKey()).toString()).count();
+      long d = spark.read().parquet(out.resolve("day").resolve(e.getKey()).toString()).count();
+      long total = rows.count();
+      if (h + d != total) {
+        throw new IllegalStateException(e.getKey() + ": the history (" + h + ") and the last day (" + d
+            + ") do not add up to the export (" + total + ")");
+      }
       if (e.getKey().equals("contacts")) {
-        counts[0] = spark.read().parquet(out.resolve("history").resolve("contacts").toString()).count();
-        counts[1] = spark.read().parquet(out.resolve("day").resolve("contacts").toString()).count();
+        counts[0] = h;
+        counts[1] = d;
       }
     }
     System.out.println("BENCH_RESULT last_day=" + lastDay + " history_contacts=" + counts[0] + " day_contacts="
         + counts[1]);
     spark.stop();
+  }
+
+  private static org.apache.spark.sql.Column isDate(org.apache.spark.sql.Column text) {
+    return text.rlike("^[0-9]{4}-[0-9]{2}-[0-9]{2}$");
   }
 
   /** The UTC date of a time column, as yyyy-MM-dd text, whether it is a timestamp or text. */

@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
+import static org.leancx.demand.Recontacts.CHAIN_ID;
 import static org.leancx.demand.Recontacts.CONTACT_DATE;
 import static org.leancx.demand.Recontacts.CUSTOMER_KEY;
 import static org.leancx.demand.Recontacts.DEMAND_CLASS;
@@ -172,16 +173,31 @@ public final class FailureDemand {
           JOB,
           pass.files());
     }
-    // Service accounts over the whole history up to --to: a customer excluded once is excluded everywhere.
-    Step.run(
-        spark,
-        JOB,
-        "service accounts",
-        () ->
-            warehouse.replaceAll(
-                DemandTables.EXCLUDED_CUSTOMERS,
-                clustered ? pass.serviceAccounts() : Recontacts.serviceAccounts(history, rules),
-                run.id()));
+    // Service accounts over the whole history up to --to: a customer excluded once is excluded everywhere. A daily run
+    // recomputes only the customers with contacts it can see as new (dated in the look-back or later).
+    LocalDate lookBackStart = slice.from() == null ? null : slice.from().minusDays(rules.lookBackDays());
+    boolean following = hadTable && slice.from() != null && warehouse.exists(DemandTables.EXCLUDED_CUSTOMERS)
+        && warehouse.exists(DemandTables.RECONTACT_CHAINS) && follows(warehouse, lookBackStart, slice.to());
+    if (following) {
+      Step.run(spark, JOB, "service accounts of the customers with contacts from " + lookBackStart, () -> {
+        Dataset<Row> touched = local(spark, history.where(col(CONTACT_DATE).geq(lit(Date.valueOf(lookBackStart))))
+            .select(CUSTOMER_KEY).distinct());
+        warehouse.mergeChanges(DemandTables.EXCLUDED_CUSTOMERS,
+            Recontacts.serviceAccounts(history.join(broadcast(touched), CUSTOMER_KEY, "left_semi"), rules), touched,
+            run.id());
+        return null;
+      });
+    } else {
+      Step.run(
+          spark,
+          JOB,
+          "service accounts",
+          () ->
+              warehouse.replaceAll(
+                  DemandTables.EXCLUDED_CUSTOMERS,
+                  clustered ? pass.serviceAccounts() : Recontacts.serviceAccounts(history, rules),
+                  run.id()));
+    }
     Dataset<Row> excluded = broadcast(warehouse.read(DemandTables.EXCLUDED_CUSTOMERS).select(CUSTOMER_KEY));
 
     // Contacts dated in the look-back that contact_demand does not hold arrived after their date's run (a late
@@ -190,9 +206,8 @@ public final class FailureDemand {
     // wait for their own date's rerun (docs/DAILY.md).
     LocalDate from = slice.from();
     if (from != null && hadTable) {
-      Date lookBackStart = Date.valueOf(from.minusDays(rules.lookBackDays()));
       Date sliceStart = Date.valueOf(from);
-      Column inLookBack = col(CONTACT_DATE).geq(lit(lookBackStart)).and(col(CONTACT_DATE).lt(lit(sliceStart)));
+      Column inLookBack = col(CONTACT_DATE).geq(lit(Date.valueOf(lookBackStart))).and(col(CONTACT_DATE).lt(lit(sliceStart)));
       Date earliestLate =
           Step.run(spark, JOB, "contacts of the look-back that arrived late", () -> history.where(inLookBack)
               .join(warehouse.read(DemandTables.CONTACT_DEMAND).where(inLookBack).select("contact_id"), "contact_id",
@@ -286,6 +301,8 @@ public final class FailureDemand {
       Step.run(spark, JOB, what, shuffled);
     }
     String dailyRange = range;
+    // The first date whose recontact_chains can have changed, or null to recompute them all.
+    LocalDate chainsFrom = following ? rewrittenFrom : null;
     if (slice.from() != null) {
       // A customer who became a service account in this slice leaves the older dates too, and so do their KPIs.
       Date oldestExcluded =
@@ -296,6 +313,7 @@ public final class FailureDemand {
               .first()
               .getDate(0);
       if (oldestExcluded != null) {
+        chainsFrom = null;
         Step.run(spark, JOB, "removing service accounts from older dates", () -> deleteExcluded(warehouse, run.id()));
         if (oldestExcluded.toLocalDate().isBefore(rewrittenFrom)) {
           dailyRange = range(oldestExcluded.toLocalDate(), slice.to());
@@ -319,11 +337,30 @@ public final class FailureDemand {
                 DemandTables.DEMAND_DAILY, DemandAggregates.daily(dailyInput), dailyCondition, run.id());
           }
         });
-    Step.run(
-        spark,
-        JOB,
-        "recontact_chains",
-        () -> warehouse.replaceAll(DemandTables.RECONTACT_CHAINS, DemandAggregates.chains(written), run.id()));
+    if (chainsFrom == null) {
+      Step.run(
+          spark,
+          JOB,
+          "recontact_chains",
+          () -> warehouse.replaceAll(DemandTables.RECONTACT_CHAINS, DemandAggregates.chains(written), run.id()));
+    } else {
+      LocalDate changed = chainsFrom;
+      Step.run(spark, JOB, "recontact_chains with contacts from " + changed, () -> {
+        // The chains with a row in the re-tagged dates now, or with their last contact there before (a contact that
+        // moved to another chain); their rows before those dates are final, and read by chain.
+        Dataset<Row> keys = local(spark, written.where(col(CONTACT_DATE).geq(lit(Date.valueOf(changed))))
+            .select(CHAIN_ID)
+            .union(warehouse.read(DemandTables.RECONTACT_CHAINS)
+                .where(col("last_at").geq(lit(Timestamp.from(
+                    changed.atStartOfDay(java.time.ZoneOffset.UTC).toInstant()))))
+                .select(CHAIN_ID))
+            .where(col(CHAIN_ID).isNotNull())
+            .distinct());
+        warehouse.mergeChanges(DemandTables.RECONTACT_CHAINS,
+            DemandAggregates.chains(written.join(broadcast(keys), CHAIN_ID, "left_semi")), keys, run.id());
+        return null;
+      });
+    }
     Step.run(
         spark,
         JOB,
@@ -408,6 +445,27 @@ public final class FailureDemand {
   }
 
   /** The SQL condition of the rewritten dates, or null for all of them. */
+  /**
+   * Whether the stored tables follow on from a run up to the day before {@code lookBackStart} or later and no later
+   * than {@code to}: then only customers and chains with contacts from {@code lookBackStart} on can have changed since.
+   * Not so after runs skipped longer than the look-back, or for a past date run again after later ones (the tables
+   * then hold later contacts): those recompute excluded_customers and recontact_chains whole.
+   */
+  private static boolean follows(Warehouse warehouse, LocalDate lookBackStart, LocalDate to) {
+    // Through the Delta table, not read(): a run for a past date reads contact_demand only up to it.
+    Date last = warehouse.deltaTable(DemandTables.CONTACT_DEMAND).toDF().agg(max(CONTACT_DATE)).first().getDate(0);
+    if (last == null) {
+      return false;
+    }
+    LocalDate tagged = last.toLocalDate();
+    return !tagged.isBefore(lookBackStart.minusDays(1)) && (to == null || !tagged.isAfter(to));
+  }
+
+  /** Collects a small key set to the driver as a local relation (broadcast when joined). */
+  private static Dataset<Row> local(SparkSession spark, Dataset<Row> keys) {
+    return spark.createDataFrame(keys.collectAsList(), keys.schema());
+  }
+
   static String range(LocalDate from, LocalDate to) {
     if (from == null && to == null) {
       return null;

@@ -132,6 +132,32 @@ class FailureDemandIncrementalTest extends SparkTestBase {
     DemandInvariants.assertConsistent(full);
   }
 
+  /**
+   * A daily slice recomputes excluded_customers for the customers with contacts in its look-back and recontact_chains
+   * for the chains with contacts in its re-tagged dates, each by one MERGE, and leaves what a run over everything up to
+   * the date leaves.
+   */
+  @Test
+  void aDailySliceMergesTheChangedChainsAndServiceAccounts() {
+    LocalDate day = LocalDate.of(2026, 3, 21);
+    java.time.Instant end = day.plusDays(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+    Warehouse daily = withContacts("demand-daily-merge");
+    FailureDemand.run(daily, settings, new FailureDemand.Slice(null, day.minusDays(1), end.minusSeconds(86_400)));
+    FailureDemand.Result last = FailureDemand.run(daily, settings, new FailureDemand.Slice(day, day, end));
+    assertThat(lastOperation(daily, DemandTables.RECONTACT_CHAINS)).isEqualTo("MERGE");
+    // No service account up to the day: the MERGE of nothing commits nothing, after turning deletion vectors on.
+    assertThat(lastOperation(daily, DemandTables.EXCLUDED_CUSTOMERS)).isEqualTo("SET TBLPROPERTIES");
+    Warehouse whole = withContacts("demand-whole-to-day");
+    FailureDemand.run(whole, settings, new FailureDemand.Slice(null, day, end));
+    List<List<String>> want = snapshot(whole);
+    List<List<String>> got = snapshot(daily);
+    for (int i = 0; i < OUTPUTS.size(); i++) {
+      assertThat(got.get(i)).as("table %s: daily = one run", OUTPUTS.get(i).name()).isEqualTo(want.get(i));
+    }
+    assertThat(last.chains()).isPositive();
+    assertThat(got.get(OUTPUTS.indexOf(DemandTables.RECONTACT_CHAINS))).isNotEmpty();
+  }
+
   @Test
   void aFullRunOverCustomerClusteredContactsEqualsTheShuffledRun() {
     // The shared full run read the inline contacts as they are: not clustered, so the shuffled path.
@@ -150,6 +176,10 @@ class FailureDemandIncrementalTest extends SparkTestBase {
     }
     assertThat(got.get(OUTPUTS.indexOf(DemandTables.EXCLUDED_CUSTOMERS))).hasSize(1);
     DemandInvariants.assertConsistent(clustered);
+  }
+
+  private static String lastOperation(Warehouse w, TableContract t) {
+    return w.deltaTable(t).history(1).first().getAs("operation");
   }
 
   /** Each table's rows as sorted strings (maps as JSON, so that the comparison does not depend on map order). */

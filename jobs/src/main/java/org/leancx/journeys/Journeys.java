@@ -217,20 +217,41 @@ public final class Journeys {
   private static void rewriteFlowAndSlo(
       Warehouse warehouse, SparkSession spark, JourneySettings config, Dataset<Row> journeys, Instant firstChange,
       Instant asOf, String runId) {
-    LocalDate fromDay = LocalDate.ofInstant(firstChange, config.calendar().zone());
+    java.time.ZoneId zone = config.calendar().zone();
+    LocalDate fromDay = LocalDate.ofInstant(firstChange, zone);
     Column ended = col("ended_at");
-    Row stored = warehouse.read(JourneyTables.FLOW_DAILY).agg(functions.min("flow_date")).first();
-    LocalDate firstDay = stored.isNullAt(0) || stored.getDate(0).toLocalDate().isAfter(fromDay)
-        ? fromDay : stored.getDate(0).toLocalDate();
-    Dataset<Row> flowPart = journeys.where(
-        ended.isNull().or(ended.geq(lit(java.sql.Timestamp.from(FlowMetrics.partFrom(fromDay, config))))));
-    Step.run(spark, JOB, "writing flow_daily from " + fromDay, () -> {
-      warehouse.replaceWhere(JourneyTables.FLOW_DAILY,
-          FlowMetrics.flowDaily(flowPart, journeys.select("journey_type"), firstDay, config, asOf)
-              .where(col("flow_date").geq(lit(java.sql.Date.valueOf(fromDay)))),
-          "flow_date >= DATE '" + fromDay + "'", runId);
-      return null;
-    });
+    // flow_daily has a row per day and journey type from the first journey's day on: a type that appeared or vanished,
+    // or a first day that moved, changes the rows of every day, so the whole table is rewritten then.
+    List<Row> types = journeys.groupBy("journey_type").agg(functions.min("started_at")).collectAsList();
+    java.util.Set<String> now = new java.util.HashSet<>();
+    Instant first = null;
+    for (Row t : types) {
+      now.add(t.getString(0));
+      Instant start = t.getTimestamp(1).toInstant();
+      first = first == null || start.isBefore(first) ? start : first;
+    }
+    Dataset<Row> stored = warehouse.read(JourneyTables.FLOW_DAILY);
+    java.util.Set<String> before = new java.util.HashSet<>();
+    stored.select("journey_type").distinct().collectAsList().forEach(r -> before.add(r.getString(0)));
+    Row storedFirst = stored.agg(functions.min("flow_date")).first();
+    LocalDate firstDay = first == null ? fromDay : LocalDate.ofInstant(first, zone);
+    if (first == null || !now.equals(before) || storedFirst.isNullAt(0)
+        || !storedFirst.getDate(0).toLocalDate().equals(firstDay)) {
+      Step.run(spark, JOB, "writing flow_daily (journey types or first day changed)",
+          () -> warehouse.replaceAll(JourneyTables.FLOW_DAILY, FlowMetrics.flowDaily(journeys, config, asOf), runId));
+    } else {
+      Dataset<Row> flowPart = journeys.where(
+          ended.isNull().or(ended.geq(lit(java.sql.Timestamp.from(FlowMetrics.partFrom(fromDay, config))))));
+      Dataset<Row> typeRows = spark.createDataFrame(types, types.isEmpty() ? journeys.select("journey_type").schema()
+          : types.get(0).schema()).select("journey_type");
+      Step.run(spark, JOB, "writing flow_daily from " + fromDay, () -> {
+        warehouse.replaceWhere(JourneyTables.FLOW_DAILY,
+            FlowMetrics.flowDaily(flowPart, typeRows, firstDay, config, asOf)
+                .where(col("flow_date").geq(lit(java.sql.Date.valueOf(fromDay)))),
+            "flow_date >= DATE '" + fromDay + "'", runId);
+        return null;
+      });
+    }
     LocalDate fromPeriod = ServiceLevels.periodStart(fromDay, config.sloPeriod());
     // A day early for any zone offset; the rows of earlier periods are dropped below.
     Instant periodAt = fromPeriod.minusDays(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();

@@ -92,7 +92,7 @@ public final class RecontactStep {
     Dataset<Row> accounts =
         clustered ? pass.serviceAccounts() : Recontacts.serviceAccounts(contacts, demand.recontact());
     Timestamp asOf = Timestamp.from(pass.latestStart());
-    // Tagging plans its input when called: inside the write (and, clustered, inside readingWholeFiles).
+    // Tagging runs when its result is written: inside the step (and, clustered, inside readingWholeFiles).
     Runnable write =
         () ->
             out.replaceAll(

@@ -11,15 +11,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
-import org.apache.spark.api.java.function.FlatMapFunction;
-import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
-import org.apache.spark.sql.catalyst.expressions.JoinedRow;
-import org.apache.spark.sql.types.DataType;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.unsafe.types.UTF8String;
 import org.leancx.ingest.CustomerClustering;
 
 /**
@@ -34,33 +31,22 @@ import org.leancx.ingest.CustomerClustering;
  * benchmark (bench/) implements every one of these rules independently in SQL, and its output is compared with this
  * one column by column (DuckDbRecontactsTest) and by a fingerprint at every benchmark size.
  *
- * <p>It works on Spark's internal rows (strings as UTF-8 bytes, timestamps as microseconds), not on external Rows:
- * decoding and re-encoding every string and timestamp of 24 columns cost about 7 s of the 10M-contact step, the
- * internal rows about 3 s (docs/BENCHMARKS.md). Columns it does not compute are not copied: each output row is the
- * input row joined with a row of the computed columns ({@link #outputSchema}).
+ * <p>It is a {@link MapPartitionsFunction} over public {@link Row}s, so the job also runs where only Spark's public
+ * API is offered (Spark Connect). Its rows carry timestamps as epoch microseconds and dates as epoch days
+ * ({@link Recontacts#tag} converts them before and after the pass with {@code unix_micros} and {@code timestamp_micros}):
+ * exact, and no {@code java.sql} object per row. Columns it does not compute are passed through as they are.
  */
-final class ChainTagger implements FlatMapFunction<Iterator<InternalRow>, InternalRow>, Serializable {
+final class ChainTagger implements MapPartitionsFunction<Row, Row>, Serializable {
   private static final long serialVersionUID = 1L;
-  private static final UTF8String INBOUND = UTF8String.fromString("INBOUND");
-  private static final UTF8String FAILURE = UTF8String.fromString(Recontacts.FAILURE);
-  private static final UTF8String VALUE = UTF8String.fromString(Recontacts.VALUE);
-  private static final UTF8String UNCLASSIFIED = UTF8String.fromString(Recontacts.UNCLASSIFIED);
-  private static final UTF8String REPEATED = UTF8String.fromString(Recontacts.REPEATED);
-  private static final UTF8String PENDING = UTF8String.fromString(Recontacts.PENDING);
-  private static final UTF8String RESOLVED_FIRST_TIME = UTF8String.fromString(Recontacts.RESOLVED_FIRST_TIME);
-  private static final UTF8String AUTOMATION_INDUCED = UTF8String.fromString(Recontacts.AUTOMATION_INDUCED);
-  private static final UTF8String REPEAT_NOT_RESOLVED = UTF8String.fromString(Recontacts.REPEAT_NOT_RESOLVED);
-  private static final UTF8String BY_TAXONOMY_FAILURE = UTF8String.fromString("taxonomy_failure_reason");
-  private static final UTF8String BY_AUTOMATION = UTF8String.fromString("automation_induced");
-  private static final UTF8String BY_RECONTACT = UTF8String.fromString("recontact");
-  private static final UTF8String BY_TAXONOMY_VALUE = UTF8String.fromString("taxonomy_value_reason");
-  private static final UTF8String BY_NO_REASON = UTF8String.fromString("no_reason");
-  private static final UTF8String BY_NOT_IN_TAXONOMY = UTF8String.fromString("reason_not_in_taxonomy");
+  private static final String INBOUND = "INBOUND";
+  private static final String BY_TAXONOMY_FAILURE = "taxonomy_failure_reason";
+  private static final String BY_AUTOMATION = "automation_induced";
+  private static final String BY_RECONTACT = "recontact";
+  private static final String BY_TAXONOMY_VALUE = "taxonomy_value_reason";
+  private static final String BY_NO_REASON = "no_reason";
+  private static final String BY_NOT_IN_TAXONOMY = "reason_not_in_taxonomy";
 
-  /**
-   * The contract columns the pass computes, in the order of its tag row. Its output row is the input row joined with
-   * the tag row ({@link #outputSchema}); the other contract columns are read from the input row as they are.
-   */
+  /** The contract columns the pass computes; the other contract columns are passed through from the input row. */
   static final List<String> TAGS =
       List.of(
           Recontacts.IS_RECONTACT,
@@ -74,12 +60,11 @@ final class ChainTagger implements FlatMapFunction<Iterator<InternalRow>, Intern
           Recontacts.FAILURE_SUBTYPE,
           Recontacts.DECIDED_BY,
           Recontacts.COST);
-  /** The prefix of the tag row's column names in {@link #outputSchema}. */
-  static final String TAG_PREFIX = "__tag_";
 
-  // Input positions and types of the computed columns: a context row starts from its stored values.
+  // Input positions of the computed columns: a context row starts from its stored values.
   private final int[] tagIn;
-  private final DataType[] tagTypes;
+  // Per output column: its position in the input row, or -1 - k for the k-th computed column.
+  private final int[] outFrom;
   private final int contactId;
   private final int customerKey;
   private final int needKey;
@@ -98,7 +83,7 @@ final class ChainTagger implements FlatMapFunction<Iterator<InternalRow>, Intern
   private final int isTransferIn;
   private final int chainIdIn;
   private final int chainPositionIn;
-  // Positions of the computed columns in the tag row.
+  // Positions of the computed columns in TAGS.
   private final int isRecontactOut;
   private final int isTransferOut;
   private final int priorOut;
@@ -124,6 +109,10 @@ final class ChainTagger implements FlatMapFunction<Iterator<InternalRow>, Intern
   private final double defaultChannelCost;
   private final boolean clustered;
 
+  /**
+   * @param in the schema of the input rows: the contact_demand contract's columns (timestamps as epoch microseconds,
+   *     dates as epoch days) and the working columns of {@link Recontacts#union}
+   */
   ChainTagger(
       StructType in,
       RecontactRules rules,
@@ -133,10 +122,14 @@ final class ChainTagger implements FlatMapFunction<Iterator<InternalRow>, Intern
       boolean clustered) {
     this.clustered = clustered;
     tagIn = new int[TAGS.size()];
-    tagTypes = new DataType[TAGS.size()];
     for (int k = 0; k < tagIn.length; k++) {
       tagIn[k] = in.fieldIndex(TAGS.get(k));
-      tagTypes[k] = in.fields()[tagIn[k]].dataType();
+    }
+    StructField[] out = DemandTables.CONTACT_DEMAND.schema().fields();
+    outFrom = new int[out.length];
+    for (int i = 0; i < out.length; i++) {
+      int k = TAGS.indexOf(out[i].name());
+      outFrom[i] = k >= 0 ? -1 - k : in.fieldIndex(out[i].name());
     }
     contactId = in.fieldIndex(Recontacts.CONTACT_ID);
     customerKey = in.fieldIndex(Recontacts.CUSTOMER_KEY);
@@ -181,46 +174,44 @@ final class ChainTagger implements FlatMapFunction<Iterator<InternalRow>, Intern
   }
 
   /**
-   * The schema of the pass's rows: the input's columns, then the computed ones ({@link #TAGS}, named with
-   * {@link #TAG_PREFIX}), every field nullable (the table contract checks NOT NULL on write). Each output row is the
-   * input row joined with its tag row, so the columns the pass does not compute are never copied or boxed here: the
-   * projection to the contract's columns after the pass reads them straight from the input row.
+   * The schema of the pass's output rows: the contact_demand contract's columns with the input's types (timestamps
+   * still as microseconds, dates as days), every field nullable (the table contract checks NOT NULL on write); a
+   * passed-through column keeps the input's metadata, a computed one has none.
    */
   static StructType outputSchema(StructType in) {
     List<StructField> fields = new ArrayList<>();
-    for (StructField f : in.fields()) {
-      fields.add(new StructField(f.name(), f.dataType(), true, f.metadata()));
-    }
-    for (String tag : TAGS) {
-      fields.add(new StructField(TAG_PREFIX + tag, in.fields()[in.fieldIndex(tag)].dataType(), true, Metadata.empty()));
+    for (StructField f : DemandTables.CONTACT_DEMAND.schema().fields()) {
+      StructField input = in.fields()[in.fieldIndex(f.name())];
+      Metadata metadata = TAGS.contains(f.name()) ? Metadata.empty() : input.metadata();
+      fields.add(new StructField(f.name(), input.dataType(), true, metadata));
     }
     return new StructType(fields.toArray(StructField[]::new));
   }
 
   @Override
-  public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
+  public Iterator<Row> call(Iterator<Row> rows) {
     return clustered ? new ByCustomer(rows) : new BySortedNeed(rows);
   }
 
   /** What one partition's pass keeps: the rows of the group being tagged, their output, lookups by string. */
-  private abstract class Pass implements Iterator<InternalRow> {
-    final Iterator<InternalRow> rows;
-    final List<InternalRow> need = new ArrayList<>();
+  private abstract class Pass implements Iterator<Row> {
+    final Iterator<Row> rows;
+    final List<Row> need = new ArrayList<>();
     final List<Object[]> needOut = new ArrayList<>();
-    // The group's input rows and, at the same index, their tag rows' values.
-    final List<InternalRow> taggedRows = new ArrayList<>();
+    // The group's input rows and, at the same index, their computed values.
+    final List<Row> taggedRows = new ArrayList<>();
     final List<Object[]> tagged = new ArrayList<>();
-    final JoinedRow joined = new JoinedRow();
-    // Per distinct value: low-cardinality columns are looked up once, not decoded on every row.
-    final HashMap<UTF8String, Boolean> isTransferOutcome = new HashMap<>();
-    final HashMap<UTF8String, Long> channelWindow = new HashMap<>();
-    final HashMap<UTF8String, Double> cost = new HashMap<>();
-    InternalRow pending;
+    // Per distinct value: low-cardinality columns are looked up once, not lower-cased on every row.
+    final HashMap<String, Boolean> isTransferOutcome = new HashMap<>();
+    final HashMap<String, Long> channelWindow = new HashMap<>();
+    final HashMap<String, Double> cost = new HashMap<>();
+    // The deserializer makes a new Row for every input row, so rows are buffered without a copy.
+    Row pending;
     int next;
 
-    Pass(Iterator<InternalRow> rows) {
+    Pass(Iterator<Row> rows) {
       this.rows = rows;
-      pending = rows.hasNext() ? rows.next().copy() : null;
+      pending = rows.hasNext() ? rows.next() : null;
     }
 
     /** Fills {@link #tagged} with the next group's output rows. */
@@ -232,7 +223,7 @@ final class ChainTagger implements FlatMapFunction<Iterator<InternalRow>, Intern
     }
 
     @Override
-    public InternalRow next() {
+    public Row next() {
       if (next == tagged.size()) {
         if (pending == null) {
           throw new NoSuchElementException();
@@ -243,11 +234,18 @@ final class ChainTagger implements FlatMapFunction<Iterator<InternalRow>, Intern
         fill();
       }
       int i = next++;
-      return joined.apply(taggedRows.get(i), new GenericInternalRow(tagged.get(i)));
+      Row r = taggedRows.get(i);
+      Object[] tags = tagged.get(i);
+      Object[] values = new Object[outFrom.length];
+      for (int c = 0; c < values.length; c++) {
+        int from = outFrom[c];
+        values[c] = from >= 0 ? r.get(from) : tags[-1 - from];
+      }
+      return RowFactory.create(values);
     }
 
     /** Tags one customer's contacts about one need, in order, and appends them to {@link #tagged}. */
-    void tagNeed(List<InternalRow> group) {
+    void tagNeed(List<Row> group) {
       tag(group, needOut, this);
       tagged.addAll(needOut);
       taggedRows.addAll(group);
@@ -256,7 +254,7 @@ final class ChainTagger implements FlatMapFunction<Iterator<InternalRow>, Intern
 
   /** Over a partition sorted by customer, need, start and contact id: one run of rows per customer and need. */
   private final class BySortedNeed extends Pass {
-    BySortedNeed(Iterator<InternalRow> rows) {
+    BySortedNeed(Iterator<Row> rows) {
       super(rows);
     }
 
@@ -265,11 +263,11 @@ final class ChainTagger implements FlatMapFunction<Iterator<InternalRow>, Intern
       need.clear();
       need.add(pending);
       pending = null;
-      UTF8String customer = need.get(0).getUTF8String(customerKey);
-      UTF8String needValue = need.get(0).getUTF8String(needKey);
+      String customer = need.get(0).getString(customerKey);
+      String needValue = need.get(0).getString(needKey);
       while (rows.hasNext()) {
-        InternalRow r = rows.next().copy();
-        if (customer.equals(r.getUTF8String(customerKey)) && Objects.equals(needValue, r.getUTF8String(needKey))) {
+        Row r = rows.next();
+        if (customer.equals(r.getString(customerKey)) && Objects.equals(needValue, r.getString(needKey))) {
           need.add(r);
         } else {
           pending = r;
@@ -283,22 +281,22 @@ final class ChainTagger implements FlatMapFunction<Iterator<InternalRow>, Intern
   /**
    * Over a partition in which each customer's rows are contiguous and customers ascend (a file of the contacts
    * table as ingest writes it, {@link CustomerClustering}): buffers one customer at a time, sorts their rows by need,
-   * start and contact id in memory (Spark's order: strings by UTF-8 bytes, nulls first) and tags each need's run. A
-   * customer key lower than the one before means the partition is not clustered; the pass then fails with
-   * {@link CustomerClustering#NOT_CLUSTERED} rather than tag a customer in two pieces.
+   * start and contact id in memory (Spark's order: strings by code point, as UTF-8 bytes, nulls first) and tags each
+   * need's run. A customer key lower than the one before means the partition is not clustered; the pass then fails
+   * with {@link CustomerClustering#NOT_CLUSTERED} rather than tag a customer in two pieces.
    */
   private final class ByCustomer extends Pass {
-    private final ArrayList<InternalRow> customer = new ArrayList<>();
-    private UTF8String previous;
+    private final ArrayList<Row> customer = new ArrayList<>();
+    private String previous;
 
-    ByCustomer(Iterator<InternalRow> rows) {
+    ByCustomer(Iterator<Row> rows) {
       super(rows);
     }
 
     @Override
     void fill() {
-      UTF8String key = pending.getUTF8String(customerKey);
-      if (previous != null && key.binaryCompare(previous) < 0) {
+      String key = pending.getString(customerKey);
+      if (previous != null && CustomerClustering.compareCodePoints(key, previous) < 0) {
         throw new IllegalStateException(
             CustomerClustering.NOT_CLUSTERED + ": customer " + key + " follows " + previous);
       }
@@ -306,8 +304,8 @@ final class ChainTagger implements FlatMapFunction<Iterator<InternalRow>, Intern
       customer.add(pending);
       pending = null;
       while (rows.hasNext()) {
-        InternalRow r = rows.next().copy();
-        if (key.equals(r.getUTF8String(customerKey))) {
+        Row r = rows.next();
+        if (key.equals(r.getString(customerKey))) {
           customer.add(r);
         } else {
           pending = r;
@@ -321,7 +319,7 @@ final class ChainTagger implements FlatMapFunction<Iterator<InternalRow>, Intern
       int from = 0;
       for (int i = 1; i <= customer.size(); i++) {
         if (i == customer.size()
-            || !Objects.equals(customer.get(from).getUTF8String(needKey), customer.get(i).getUTF8String(needKey))) {
+            || !Objects.equals(customer.get(from).getString(needKey), customer.get(i).getString(needKey))) {
           tagNeed(customer.subList(from, i));
           from = i;
         }
@@ -329,45 +327,37 @@ final class ChainTagger implements FlatMapFunction<Iterator<InternalRow>, Intern
     }
   }
 
-  private int compareNeedStartId(InternalRow a, InternalRow b) {
-    int c = compareNullsFirst(a.getUTF8String(needKey), b.getUTF8String(needKey));
+  private int compareNeedStartId(Row a, Row b) {
+    int c = CustomerClustering.compareCodePoints(a.getString(needKey), b.getString(needKey));
     if (c != 0) {
       return c;
     }
     c = Long.compare(a.getLong(startedAt), b.getLong(startedAt));
-    return c != 0 ? c : compareNullsFirst(a.getUTF8String(contactId), b.getUTF8String(contactId));
-  }
-
-  private static int compareNullsFirst(UTF8String a, UTF8String b) {
-    if (a == null || b == null) {
-      return a == null ? (b == null ? 0 : -1) : 1;
-    }
-    // binaryCompare, not compareTo: the same order, but compareTo reads an environment variable on every call.
-    return a.binaryCompare(b);
+    return c != 0 ? c : CustomerClustering.compareCodePoints(a.getString(contactId), b.getString(contactId));
   }
 
   /** Tags one customer's contacts about one need, in order; replaces the contents of {@code out}. */
-  private void tag(List<InternalRow> rows, List<Object[]> out, Pass pass) {
+  private void tag(List<Row> rows, List<Object[]> out, Pass pass) {
     out.clear();
     int n = rows.size();
     boolean[] transfer = new boolean[n];
     Boolean[] recontact = new Boolean[n];
-    UTF8String need = rows.get(0).getUTF8String(needKey);
-    Long needWindow = need == null ? null : windowByNeed.get(need.toString());
-    UTF8String anchorId = null;
+    String need = rows.get(0).getString(needKey);
+    Long needWindow = need == null ? null : windowByNeed.get(need);
+    String anchorId = null;
     Integer anchorPosition = null;
     int anchorRn = 0;
     for (int i = 0; i < n; i++) {
-      InternalRow r = rows.get(i);
+      Row r = rows.get(i);
       boolean isContext = r.getBoolean(context);
       Object[] v = new Object[tagIn.length];
       if (isContext) {
         for (int k = 0; k < tagIn.length; k++) {
-          v[k] = r.isNullAt(tagIn[k]) ? null : r.get(tagIn[k], tagTypes[k]);
+          v[k] = r.get(tagIn[k]);
         }
       }
       long start = seconds(r.getLong(startedAt));
-      InternalRow prev = i == 0 ? null : rows.get(i - 1);
+      Row prev = i == 0 ? null : rows.get(i - 1);
       Long gap = null;
       boolean linkedTransfer = false;
       boolean linkedRecontact = false;
@@ -376,9 +366,9 @@ final class ChainTagger implements FlatMapFunction<Iterator<InternalRow>, Intern
         long prevEnd = seconds(prev.isNullAt(endedAt) ? prev.getLong(startedAt) : prev.getLong(endedAt));
         linkedTransfer =
             !prev.isNullAt(outcome)
-                && isTransferOutcome(prev.getUTF8String(outcome), pass)
+                && isTransferOutcome(prev.getString(outcome), pass)
                 && start <= prevEnd + transferGap;
-        boolean canRecontact = outboundCanRecontact || INBOUND.equals(r.getUTF8String(direction));
+        boolean canRecontact = outboundCanRecontact || INBOUND.equals(r.getString(direction));
         linkedRecontact = !linkedTransfer && canRecontact && gap <= windowFor(needWindow, r, pass);
       }
       boolean isTransfer = isContext ? r.getBoolean(isTransferIn) : linkedTransfer;
@@ -392,13 +382,13 @@ final class ChainTagger implements FlatMapFunction<Iterator<InternalRow>, Intern
       v[isTransferOut] = isTransfer;
       v[isRecontactOut] = isRecontact;
       if (!isContext) {
-        v[priorOut] = linked ? prev.getUTF8String(contactId) : null;
+        v[priorOut] = linked ? prev.getString(contactId) : null;
         v[gapOut] = linked ? gap : null;
       }
       // A chain restarts at every contact that is not linked to its predecessor; context rows carry their chain.
       int rn = i + 1;
       if (isContext || !linked) {
-        UTF8String id = isContext ? r.getUTF8String(chainIdIn) : r.getUTF8String(contactId);
+        String id = isContext ? r.getString(chainIdIn) : r.getString(contactId);
         Integer position =
             isContext ? (r.isNullAt(chainPositionIn) ? null : r.getInt(chainPositionIn)) : Integer.valueOf(1);
         anchorId = id == null ? anchorId : id;
@@ -409,22 +399,22 @@ final class ChainTagger implements FlatMapFunction<Iterator<InternalRow>, Intern
       v[chainPositionOut] = anchorPosition == null ? null : anchorPosition + rn - anchorRn;
 
       if (!isContext) {
-        UTF8String taxClass = r.getUTF8String(taxonomyClass);
-        boolean taxonomyFailure = FAILURE.equals(taxClass);
+        String taxClass = r.getString(taxonomyClass);
+        boolean taxonomyFailure = Recontacts.FAILURE.equals(taxClass);
         boolean induced = automationInduced && linked && !prev.isNullAt(automationFlow);
         boolean repeat = Boolean.TRUE.equals(isRecontact);
         if (taxonomyFailure) {
-          set(v, FAILURE, r.getUTF8String(taxonomySubtype), BY_TAXONOMY_FAILURE);
+          set(v, Recontacts.FAILURE, r.getString(taxonomySubtype), BY_TAXONOMY_FAILURE);
         } else if (induced) {
-          set(v, FAILURE, AUTOMATION_INDUCED, BY_AUTOMATION);
+          set(v, Recontacts.FAILURE, Recontacts.AUTOMATION_INDUCED, BY_AUTOMATION);
         } else if (repeat) {
-          set(v, FAILURE, REPEAT_NOT_RESOLVED, BY_RECONTACT);
-        } else if (VALUE.equals(taxClass)) {
-          set(v, VALUE, null, BY_TAXONOMY_VALUE);
+          set(v, Recontacts.FAILURE, Recontacts.REPEAT_NOT_RESOLVED, BY_RECONTACT);
+        } else if (Recontacts.VALUE.equals(taxClass)) {
+          set(v, Recontacts.VALUE, null, BY_TAXONOMY_VALUE);
         } else {
-          set(v, UNCLASSIFIED, null, r.isNullAt(reason) ? BY_NO_REASON : BY_NOT_IN_TAXONOMY);
+          set(v, Recontacts.UNCLASSIFIED, null, r.isNullAt(reason) ? BY_NO_REASON : BY_NOT_IN_TAXONOMY);
         }
-        v[costOut] = cost(r.isNullAt(channel) ? null : r.getUTF8String(channel), pass);
+        v[costOut] = cost(r.isNullAt(channel) ? null : r.getString(channel), pass);
       }
       out.add(v);
     }
@@ -435,11 +425,11 @@ final class ChainTagger implements FlatMapFunction<Iterator<InternalRow>, Intern
       Object[] v = out.get(i);
       long start = seconds(rows.get(i).getLong(startedAt));
       if (Boolean.TRUE.equals(nextIsRecontact)) {
-        v[fcrOut] = REPEATED;
+        v[fcrOut] = Recontacts.REPEATED;
       } else if (start + censor > asOfSeconds) {
-        v[fcrOut] = PENDING;
+        v[fcrOut] = Recontacts.PENDING;
       } else {
-        v[fcrOut] = RESOLVED_FIRST_TIME;
+        v[fcrOut] = Recontacts.RESOLVED_FIRST_TIME;
       }
       if (!transfer[i] && recontact[i] != null) {
         nextIsRecontact = recontact[i];
@@ -447,50 +437,50 @@ final class ChainTagger implements FlatMapFunction<Iterator<InternalRow>, Intern
     }
   }
 
-  private void set(Object[] v, UTF8String demandClass, UTF8String subtype, UTF8String decidedBy) {
+  private void set(Object[] v, String demandClass, String subtype, String decidedBy) {
     v[demandClassOut] = demandClass;
     v[subtypeOut] = subtype;
     v[decidedByOut] = decidedBy;
   }
 
   /** Whether an outcome (any case) is one of the transfer outcomes. */
-  private boolean isTransferOutcome(UTF8String outcomeValue, Pass pass) {
+  private boolean isTransferOutcome(String outcomeValue, Pass pass) {
     Boolean known = pass.isTransferOutcome.get(outcomeValue);
     if (known == null) {
-      known = transferOutcomes.contains(outcomeValue.toString().toLowerCase(Locale.ROOT));
-      pass.isTransferOutcome.put(outcomeValue.clone(), known);
+      known = transferOutcomes.contains(outcomeValue.toLowerCase(Locale.ROOT));
+      pass.isTransferOutcome.put(outcomeValue, known);
     }
     return known;
   }
 
   /** The recontact window of a contact: by need, else by channel, else the default. */
-  private long windowFor(Long needWindow, InternalRow r, Pass pass) {
+  private long windowFor(Long needWindow, Row r, Pass pass) {
     if (needWindow != null) {
       return needWindow;
     }
     if (r.isNullAt(channel)) {
       return window;
     }
-    UTF8String ch = r.getUTF8String(channel);
+    String ch = r.getString(channel);
     Long known = pass.channelWindow.get(ch);
     if (known == null) {
-      Long byChannel = windowByChannel.get(ch.toString());
+      Long byChannel = windowByChannel.get(ch);
       known = byChannel != null ? byChannel : window;
-      pass.channelWindow.put(ch.clone(), known);
+      pass.channelWindow.put(ch, known);
     }
     return known;
   }
 
   /** The cost of a contact on a channel (any case): demand.channel-cost, else the default. */
-  private double cost(UTF8String ch, Pass pass) {
+  private double cost(String ch, Pass pass) {
     if (ch == null) {
       return defaultChannelCost;
     }
     Double known = pass.cost.get(ch);
     if (known == null) {
-      Double c = channelCost.get(ch.toString().toLowerCase(Locale.ROOT));
+      Double c = channelCost.get(ch.toLowerCase(Locale.ROOT));
       known = c == null ? defaultChannelCost : c;
-      pass.cost.put(ch.clone(), known);
+      pass.cost.put(ch, known);
     }
     return known;
   }

@@ -13,15 +13,14 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.unsafe.types.UTF8String;
 import org.leancx.ingest.CustomerClustering;
 
 /**
@@ -69,22 +68,21 @@ public final class CustomerPass {
             col(Recontacts.CUSTOMER_KEY),
             unix_date(col(Recontacts.CONTACT_DATE)).as("day"),
             unix_micros(col(Recontacts.STARTED_AT)).as("micros"));
-    // Over Spark's internal rows: the customer keys stay UTF-8 bytes, compared in Spark's order, never decoded.
-    List<Object[]> rows =
+    List<Row> rows =
         CustomerClustering.readingWholeFiles(
-            spark, () -> narrow.queryExecution().toRdd().toJavaRDD().mapPartitions(new PerFile(threshold)).collect());
+            spark, () -> narrow.mapPartitions(new PerFile(threshold), Encoders.row(OUT)).collectAsList());
     Long latest = null;
     boolean ascending = true;
     List<String[]> ranges = new ArrayList<>();
     List<Row> accounts = new ArrayList<>();
-    for (Object[] r : rows) {
-      if (FILE.equals(r[0])) {
-        ascending &= (Boolean) r[11];
-        ranges.add(new String[] {(String) r[8], (String) r[9]});
-        long t = (Long) r[10];
+    for (Row r : rows) {
+      if (FILE.equals(r.getString(0))) {
+        ascending &= r.getBoolean(11);
+        ranges.add(new String[] {r.getString(8), r.getString(9)});
+        long t = r.getLong(10);
         latest = latest == null ? t : Math.max(latest, t);
       } else {
-        accounts.add(RowFactory.create(r));
+        accounts.add(r);
       }
     }
     Dataset<Row> serviceAccounts =
@@ -108,7 +106,7 @@ public final class CustomerPass {
    * Over one file: a service-account row for each customer over the threshold and one file row (customer range,
    * ascending or not, latest start). Rows: customer_key, day (days since 1970), micros.
    */
-  private static final class PerFile implements FlatMapFunction<Iterator<InternalRow>, Object[]>, Serializable {
+  private static final class PerFile implements MapPartitionsFunction<Row, Row>, Serializable {
     private static final long serialVersionUID = 1L;
     private final int threshold;
 
@@ -117,24 +115,23 @@ public final class CustomerPass {
     }
 
     @Override
-    public Iterator<Object[]> call(Iterator<InternalRow> in) {
-      List<Object[]> out = new ArrayList<>();
+    public Iterator<Row> call(Iterator<Row> in) {
+      List<Row> out = new ArrayList<>();
       if (!in.hasNext()) {
         return out.iterator();
       }
-      UTF8String first = null;
-      UTF8String current = null;
+      String first = null;
+      String current = null;
       boolean ascending = true;
       long latest = Long.MIN_VALUE;
       Map<Integer, Long> perDay = new HashMap<>();
       while (in.hasNext()) {
-        InternalRow r = in.next();
-        UTF8String key = r.getUTF8String(0);
+        Row r = in.next();
+        String key = r.getString(0);
         if (!key.equals(current)) {
-          key = key.clone(); // the scan reuses its row buffer
           if (current != null) {
             account(current, perDay, out);
-            ascending &= key.binaryCompare(current) > 0; // compareTo reads an environment variable per call
+            ascending &= CustomerClustering.compareCodePoints(key, current) > 0;
           } else {
             first = key;
           }
@@ -145,15 +142,12 @@ public final class CustomerPass {
         latest = Math.max(latest, r.getLong(2));
       }
       account(current, perDay, out);
-      out.add(
-          new Object[] {
-            FILE, null, null, null, null, null, null, null, first.toString(), current.toString(), latest, ascending
-          });
+      out.add(RowFactory.create(FILE, null, null, null, null, null, null, null, first, current, latest, ascending));
       return out.iterator();
     }
 
     /** The rule of {@link Recontacts#serviceAccounts}: busiest date is the later one on a tie. */
-    private void account(UTF8String customer, Map<Integer, Long> perDay, List<Object[]> out) {
+    private void account(String customer, Map<Integer, Long> perDay, List<Row> out) {
       long contacts = 0;
       long over = 0;
       long most = -1;
@@ -176,9 +170,7 @@ public final class CustomerPass {
       }
       if (over > 0) {
         out.add(
-            new Object[] {
-              ACCOUNT, customer.toString(), contacts, over, most, busiest, firstDay, lastDay, null, null, null, null
-            });
+            RowFactory.create(ACCOUNT, customer, contacts, over, most, busiest, firstDay, lastDay, null, null, null, null));
       }
     }
   }

@@ -272,7 +272,7 @@ public final class FailureDemand {
             fresh.join(excluded, CUSTOMER_KEY, "left_anti"), taxonomy.toDataFrame(spark), rules);
     Timestamp asOfTime = Timestamp.from(asOf);
     String range = range(rewrittenFrom, slice.to());
-    // Tagging plans its input when called, so it runs inside the step (and, per customer, inside readingWholeFiles).
+    // Tagging runs when its result is written: inside the step (and, per customer, inside readingWholeFiles).
     java.util.function.Consumer<Boolean> tagAndWrite =
         byCustomer ->
             writeTagged(

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.date_from_unix_date;
 import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.lag;
 import static org.apache.spark.sql.functions.last;
@@ -16,7 +17,10 @@ import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.timestamp_micros;
 import static org.apache.spark.sql.functions.try_element_at;
+import static org.apache.spark.sql.functions.unix_date;
+import static org.apache.spark.sql.functions.unix_micros;
 import static org.apache.spark.sql.functions.when;
 
 import java.sql.Timestamp;
@@ -26,12 +30,14 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.rdd.RDD;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 import org.leancx.common.TableContract;
 
 /**
@@ -151,8 +157,9 @@ public final class Recontacts {
    * @param clustered the contacts come straight from a scan of the customer-clustered contacts table, one whole
    *     file per partition ({@link org.leancx.ingest.CustomerClustering}), and there are no context rows: each
    *     partition is tagged customer by customer, with no shuffle and no sort
-   * @return rows in the contact_demand contract's columns, context rows included; the input is planned (and, when
-   *     shuffled, its shuffle run) by this call, so make it inside the step that writes the result
+   * @return rows in the contact_demand contract's columns, context rows included. Nothing runs until the result is
+   *     written; with {@code clustered}, write it inside {@link org.leancx.ingest.CustomerClustering#readingWholeFiles}
+   *     so that each file is one partition
    */
   public static Dataset<Row> tag(
       Dataset<Row> contacts,
@@ -162,22 +169,39 @@ public final class Recontacts {
       Map<String, Double> channelCost,
       double defaultChannelCost,
       boolean clustered) {
-    TableContract out = DemandTables.CONTACT_DEMAND;
     Dataset<Row> ordered = ordered(union(contacts, context), clustered);
-    ChainTagger tagger =
-        new ChainTagger(ordered.schema(), rules, asOf, channelCost, defaultChannelCost, clustered);
-    // Over Spark's internal rows: no external Row conversion of 24 columns each way (ChainTagger). Planning the input
-    // here runs its shuffle (if any) now, so call this inside the step that writes the result.
-    RDD<InternalRow> input = ordered.queryExecution().toRdd();
-    RDD<InternalRow> tagged = input.toJavaRDD().mapPartitions(tagger).rdd();
-    List<Column> columns = new ArrayList<>();
-    for (var f : out.schema().fields()) {
-      String name = f.name();
-      columns.add(ChainTagger.TAGS.contains(name) ? col(ChainTagger.TAG_PREFIX + name).as(name) : col(name));
+    // Timestamps and dates cross the pass as epoch microseconds and days: exact, whatever the session's datetime
+    // API setting, and no java.sql object per row. A projection keeps the partitions and their order.
+    List<Column> numbers = new ArrayList<>();
+    for (StructField f : ordered.schema().fields()) {
+      numbers.add(asNumber(col(f.name()), f.dataType()).as(f.name(), f.metadata()));
     }
-    return ((org.apache.spark.sql.classic.SparkSession) ordered.sparkSession())
-        .internalCreateDataFrame(tagged, ChainTagger.outputSchema(ordered.schema()), false)
-        .select(columns.toArray(Column[]::new));
+    Dataset<Row> input = ordered.select(numbers.toArray(Column[]::new));
+    ChainTagger tagger = new ChainTagger(input.schema(), rules, asOf, channelCost, defaultChannelCost, clustered);
+    StructType passed = ChainTagger.outputSchema(input.schema());
+    Dataset<Row> tagged = input.mapPartitions(tagger, Encoders.row(passed));
+    List<Column> columns = new ArrayList<>();
+    for (StructField f : passed.fields()) {
+      DataType type = DemandTables.CONTACT_DEMAND.schema().apply(f.name()).dataType();
+      columns.add(fromNumber(col(f.name()), type).as(f.name(), f.metadata()));
+    }
+    return tagged.select(columns.toArray(Column[]::new));
+  }
+
+  /** A timestamp column as epoch microseconds, a date column as epoch days, any other as it is. */
+  private static Column asNumber(Column c, DataType type) {
+    if (type.equals(DataTypes.TimestampType)) {
+      return unix_micros(c);
+    }
+    return type.equals(DataTypes.DateType) ? unix_date(c) : c;
+  }
+
+  /** The inverse of {@link #asNumber}: a column of {@code type} from its number. */
+  private static Column fromNumber(Column c, DataType type) {
+    if (type.equals(DataTypes.TimestampType)) {
+      return timestamp_micros(c);
+    }
+    return type.equals(DataTypes.DateType) ? date_from_unix_date(c) : c;
   }
 
   /**
